@@ -1,0 +1,251 @@
+import Foundation
+import SizerCore
+
+/// A checked, ready-to-simulate circuit: its spec, netlist template and model library.
+public struct Circuit: Sendable {
+    public let spec: CircuitSpec
+    public let template: NetlistTemplate
+    public let space: DesignSpace
+    public let models: ModelLibrary
+    /// Path of the spec file it was loaded from.
+    public let specPath: String
+    /// Stable hash of the spec file and netlist text (for the run log).
+    public let contentHash: String
+
+    public var name: String { spec.name }
+
+    /// Loads and checks a spec file and its netlist.
+    public static func load(specPath: String, paths: SizerPaths) throws -> Circuit {
+        guard let data = FileManager.default.contents(atPath: specPath) else {
+            throw CircuitError(file: specPath, "cannot read the spec file")
+        }
+        let spec: CircuitSpec
+        do {
+            spec = try SizerJSON.decoder().decode(CircuitSpec.self, from: data)
+        } catch {
+            throw CircuitError(file: specPath, "invalid spec file: \(SpecDecodingMessage.describe(error))")
+        }
+        let netlistPath = spec.netlist.hasPrefix("/") ? spec.netlist
+            : URL(fileURLWithPath: specPath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("netlists").appendingPathComponent(spec.netlist).path
+        guard let netlistText = try? String(contentsOfFile: netlistPath, encoding: .utf8) else {
+            throw CircuitError(file: specPath, "cannot read netlist '\(netlistPath)'")
+        }
+        let template: NetlistTemplate
+        do {
+            template = try NetlistTemplate(text: netlistText)
+        } catch {
+            throw CircuitError(file: netlistPath, error.description)
+        }
+        let models: ModelLibrary
+        switch spec.models {
+        case "sky130": models = try ModelLibrary.sky130(directory: paths.pdkDirectory)
+        case "builtin": models = .builtin(path: paths.netlistsDirectory + "/models/builtin.lib")
+        default: throw CircuitError(file: specPath, "unknown models '\(spec.models)' (use sky130 or builtin)")
+        }
+        let circuit = Circuit(spec: spec, template: template, space: DesignSpace(variables: spec.variables),
+                              models: models, specPath: specPath,
+                              contentHash: StableHash.hex(String(decoding: data, as: UTF8.self) + "\u{0}" + netlistText))
+        try circuit.check()
+        return circuit
+    }
+
+    private init(spec: CircuitSpec, template: NetlistTemplate, space: DesignSpace, models: ModelLibrary,
+                 specPath: String, contentHash: String) {
+        self.spec = spec
+        self.template = template
+        self.space = space
+        self.models = models
+        self.specPath = specPath
+        self.contentHash = contentHash
+    }
+
+    // MARK: - Checks
+
+    private func check() throws {
+        func fail(_ message: String) -> CircuitError { CircuitError(file: specPath, message) }
+        guard !spec.name.isEmpty, spec.name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+            throw fail("name '\(spec.name)' must match [a-z0-9_]+")
+        }
+        let defined = Set(template.parameters)
+        var seen = Set<String>()
+        for v in spec.variables {
+            guard SpiceNumber.isSafeName(v.name) else { throw fail("variable name '\(v.name)' must match [a-z_][a-z0-9_]*") }
+            guard seen.insert(v.name).inserted else { throw fail("variable '\(v.name)' is listed twice") }
+            guard defined.contains(v.name) else { throw fail("variable '\(v.name)' has no `.param \(v.name)=...` line in the netlist") }
+            guard v.min.isFinite, v.max.isFinite, v.min < v.max else { throw fail("variable '\(v.name)': need min < max") }
+            if v.scale == .log && v.min <= 0 { throw fail("variable '\(v.name)': log scale needs min > 0") }
+            guard v.nominal >= v.min && v.nominal <= v.max else { throw fail("variable '\(v.name)': nominal outside [min, max]") }
+        }
+        for name in (spec.fixed ?? [:]).keys.sorted() {
+            guard SpiceNumber.isSafeName(name), defined.contains(name) else { throw fail("fixed parameter '\(name)' has no `.param` line in the netlist") }
+            guard !seen.contains(name) else { throw fail("'\(name)' is both a variable and fixed") }
+        }
+        guard SpiceNumber.isSafeName(spec.supply.param), defined.contains(spec.supply.param) else {
+            throw fail("supply param '\(spec.supply.param)' has no `.param` line in the netlist")
+        }
+        guard SpiceNumber.isSafeNodeName(spec.supply.source) else { throw fail("bad supply source name '\(spec.supply.source)'") }
+        var kinds = Set<AnalysisSpec.Kind>()
+        for analysis in spec.analyses {
+            guard kinds.insert(analysis.type).inserted else { throw fail("analysis '\(analysis.type.rawValue)' is listed twice") }
+            if let command = AnalysisCommand.text(analysis), command.isEmpty == false { continue }
+            throw fail("analysis '\(analysis.type.rawValue)' is missing or has invalid fields")
+        }
+        var names = Set<String>()
+        for m in spec.measurements {
+            guard names.insert(m.name).inserted else { throw fail("measurement '\(m.name)' is listed twice") }
+            guard kinds.contains(m.kind.analysis) else { throw fail("measurement '\(m.name)' needs a '\(m.kind.analysis.rawValue)' analysis") }
+            for node in [m.node, m.source].compactMap({ $0 }) where !SpiceNumber.isSafeNodeName(node) {
+                throw fail("measurement '\(m.name)': bad node or source name '\(node)'")
+            }
+            if m.kind != .opPowerW && m.node == nil { throw fail("measurement '\(m.name)' needs a node") }
+            if m.kind == .opPowerW && m.source == nil { throw fail("measurement '\(m.name)' needs a source") }
+        }
+        for s in spec.specs {
+            guard names.contains(s.metric) else { throw fail("spec on unknown metric '\(s.metric)'") }
+            guard s.target.isFinite else { throw fail("spec '\(s.metric)': target must be finite") }
+            if let r = s.range, r.count != 2 || !(r[0] <= r[1]) { throw fail("spec '\(s.metric)': range must be [low, high]") }
+        }
+        if let fom = spec.figureOfMerit, !names.contains(fom.metric) || !(fom.reference > 0) {
+            throw fail("figure_of_merit needs a known metric and a positive reference")
+        }
+        for node in (spec.sanity?.nodeRanges ?? [:]).keys where !SpiceNumber.isSafeNodeName(node) {
+            throw fail("sanity: bad node name '\(node)'")
+        }
+        if spec.models == "sky130" {
+            let process = spec.corner ?? "tt"
+            guard models.processCorners.contains(process) else { throw fail("unknown process corner '\(process)'") }
+        }
+    }
+
+    // MARK: - Corners
+
+    public var nominalCorner: Corner {
+        Corner(process: spec.models == "sky130" ? (spec.corner ?? "tt") : "tt",
+               temperatureC: spec.temperatureC ?? 27, supplyV: spec.supply.nominal)
+    }
+
+    /// Parses `nominal`, `all` (the spec's grid) or a comma-separated list of labels (`ff_125C_1.62V`).
+    public func corners(_ selection: String?) throws -> [Corner] {
+        guard let selection, !selection.isEmpty, selection != "nominal" else { return [nominalCorner] }
+        if selection == "all" {
+            guard let grid = spec.corners else { return [nominalCorner] }
+            var result: [Corner] = []
+            for process in grid.process {
+                for temperature in grid.temperatureC {
+                    for supply in grid.supplyV { result.append(Corner(process: process, temperatureC: temperature, supplyV: supply)) }
+                }
+            }
+            return result
+        }
+        return try selection.split(separator: ",").map { label in
+            guard let corner = Corner(label: String(label), defaultTemperatureC: nominalCorner.temperatureC,
+                                      defaultSupplyV: nominalCorner.supplyV) else {
+                throw CircuitError(file: specPath, "bad corner '\(label)' (expected e.g. ff_125C_1.62V)")
+            }
+            guard models.processCorners.contains(corner.process) else {
+                throw CircuitError(file: specPath, "unknown process corner '\(corner.process)' (known: \(models.processCorners.joined(separator: ", ")))")
+            }
+            guard corner.temperatureC.isFinite, corner.temperatureC >= -273, corner.temperatureC <= 500,
+                  corner.supplyV.isFinite, corner.supplyV > 0, corner.supplyV <= 100 else {
+                throw CircuitError(file: specPath, "corner '\(label)' is out of range")
+            }
+            return corner
+        }
+    }
+
+    // MARK: - Requests
+
+    /// The deck loaded once per worker (nominal values; the fast path changes parameters).
+    public var baseDeck: [String] { deck(process: nominalCorner.process, values: spec.fixed ?? [:]) }
+
+    func deck(process: String, values: [String: Double]) -> [String] {
+        ["* sizer: \(spec.name)", models.includeLine(process: process)] + template.lines(overriding: values) + [".end"]
+    }
+
+    /// Vectors of the op analysis the evaluation needs: supply current and sanity nodes.
+    public var opProbes: [String] {
+        var probes = ["\(spec.supply.source)#branch"]
+        probes += (spec.sanity?.nodeRanges ?? [:]).keys.sorted()
+        return probes
+    }
+
+    /// Analyses in run order; an `op` is added first when power or sanity needs one.
+    public var analyses: [AnalysisSpec] {
+        var list = spec.analyses
+        if !list.contains(where: { $0.type == .op }) { list.insert(AnalysisSpec(type: .op), at: 0) }
+        return list
+    }
+
+    /// Every parameter value of one design at one corner.
+    public func parameters(values: [String: Double], corner: Corner) -> [ParamValue] {
+        var params = models.parameters(process: corner.process)
+        params.append(ParamValue(spec.supply.param, corner.supplyV))
+        for name in (spec.fixed ?? [:]).keys.sorted() { params.append(ParamValue(name, spec.fixed![name]!)) }
+        for variable in spec.variables { params.append(ParamValue(variable.name, values[variable.name] ?? variable.nominal)) }
+        return params
+    }
+
+    /// A worker request for one design (physical values, already validated) at the given corners.
+    public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false) -> SimulationRequest {
+        let base = baseDeck
+        let points = corners.map { corner -> SimulationPoint in
+            let params = parameters(values: values, corner: corner)
+            var point = SimulationPoint(corner: corner, params: params)
+            if freshLoad {
+                var overrides = [String: Double]()
+                for p in params where !p.name.hasPrefix("sw_") { overrides[p.name] = p.value }
+                point.deck = deck(process: corner.process, values: overrides)
+            }
+            return point
+        }
+        return SimulationRequest(deckKey: StableHash.hex(base.joined(separator: "\n")), deck: base, freshLoad: freshLoad,
+                                 analyses: analyses, measurements: spec.measurements, opProbes: opProbes, points: points)
+    }
+
+    public func sanityViolations(operatingPoint: [String: Double]) -> [String] {
+        OperatingPointSanity.violations(spec.sanity, supplySource: spec.supply.source, operatingPoint: operatingPoint)
+    }
+
+    /// Per-evaluation deadline.
+    public var timeout: Duration { .milliseconds(Int((spec.timeoutS ?? 20) * 1000)) }
+}
+
+/// The ngspice command for an analysis; nil if its fields are missing or not finite.
+public enum AnalysisCommand {
+    public static func text(_ a: AnalysisSpec) -> String? {
+        func num(_ x: Double?) -> String? { x.flatMap { $0.isFinite ? SpiceNumber.format($0) : nil } }
+        switch a.type {
+        case .op: return "op"
+        case .ac:
+            guard let n = a.pointsPerDecade, n > 0, n <= 1000, let f1 = num(a.startHz), let f2 = num(a.stopHz),
+                  a.startHz! > 0, a.stopHz! > a.startHz! else { return nil }
+            return "ac dec \(n) \(f1) \(f2)"
+        case .dc:
+            guard let source = a.source, SpiceNumber.isSafeNodeName(source), let start = num(a.start),
+                  let stop = num(a.stop), let step = num(a.step), a.step! != 0 else { return nil }
+            return "dc \(source) \(start) \(stop) \(step)"
+        case .tran:
+            guard let step = num(a.stepS), let stop = num(a.stopS), a.stepS! > 0, a.stopS! > 0 else { return nil }
+            var command = "tran \(step) \(stop)"
+            if let start = num(a.startS ?? (a.maxStepS == nil ? nil : 0)) { command += " \(start)" }
+            if let maxStep = num(a.maxStepS) { command += " \(maxStep)" }
+            return command
+        }
+    }
+}
+
+enum SpecDecodingMessage {
+    static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)' at '\(path(context))'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(context.debugDescription) at '\(path(context))'"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// A netlist template: plain SPICE whose design variables are `.param` lines. Checked once on
+/// load so that nothing in it can reach the file system or a shell.
+public struct NetlistTemplate: Sendable, Hashable {
+    /// Body lines (title and `.end` removed, continuation lines kept as they are).
+    public let lines: [String]
+    /// `.param` names defined at top level, lower-cased, in order.
+    public let parameters: [String]
+
+    public struct Rejection: Error, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var text: String
+        public var reason: String
+        public var description: String { "netlist line \(line): \(reason): \(text)" }
+    }
+
+    static let allowedCards: Set<String> = [
+        ".param", ".subckt", ".ends", ".model", ".ic", ".nodeset", ".option", ".options", ".temp",
+        ".global", ".func", ".end",
+    ]
+    /// Element letters: passive, sources, controlled sources, semiconductors, subcircuits, lines,
+    /// switches. Excluded: `a` (XSPICE code models can read files) and `n` (OSDI/Verilog-A loaders).
+    static let allowedElements: Set<Character> = Set("rclkvigefhbdqmjxswtouyzp")
+    static let forbiddenWords = ["shell", "exec", "system(", "source ", "wrdata", "write ", "`", "include", "spiceinit"]
+
+    /// Parses and checks `text`. The first line is the SPICE title and is ignored.
+    public init(text: String) throws(Rejection) {
+        var body: [String] = []
+        var names: [String] = []
+        var inSubckt = 0
+        let rawLines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String($0).replacingTabs().trimmingTrailingCR()
+        }
+        for (index, raw) in rawLines.enumerated() {
+            let number = index + 1
+            if index == 0 { continue }
+            let line = raw.trimmingLeadingSpaces()
+            if line.isEmpty || line.hasPrefix("*") || line.hasPrefix(";") { continue }
+            let lower = line.lowercased()
+            for word in Self.forbiddenWords where lower.contains(word) {
+                throw Rejection(line: number, text: raw, reason: "'\(word.trimmingTrailingSpaces())' is not allowed in a netlist")
+            }
+            if line.hasPrefix("+") {
+                body.append(raw)
+                continue
+            }
+            if line.hasPrefix(".") {
+                let card = String(lower.prefix { !$0.isWhitespace })
+                guard Self.allowedCards.contains(card) else {
+                    let hint = [".control", ".endc"].contains(card) ? "control blocks are not allowed"
+                        : [".include", ".inc", ".lib"].contains(card) ? "the spec's `models` field provides the model library"
+                        : "analyses and measurements come from the spec file"
+                    throw Rejection(line: number, text: raw, reason: "'\(card)' is not allowed (\(hint))")
+                }
+                if card == ".end" { break }
+                if card == ".subckt" { inSubckt += 1 }
+                if card == ".ends" { inSubckt = max(0, inSubckt - 1) }
+                if card == ".param" && inSubckt == 0, let name = Self.parameterName(lower) { names.append(name) }
+                body.append(raw)
+                continue
+            }
+            guard let first = lower.first, Self.allowedElements.contains(first) else {
+                throw Rejection(line: number, text: raw, reason: "unsupported element type '\(lower.prefix(1))'")
+            }
+            body.append(raw)
+        }
+        lines = body
+        parameters = names
+    }
+
+    /// Name of a one-parameter `.param name = value` line.
+    static func parameterName(_ lower: String) -> String? {
+        let rest = lower.dropFirst(".param".count).trimmingLeadingSpaces()
+        let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard !name.isEmpty, rest.dropFirst(name.count).trimmingLeadingSpaces().hasPrefix("=") else { return nil }
+        return String(name)
+    }
+
+    /// The body with the given top-level `.param` values replaced (exact decimal text).
+    public func lines(overriding values: [String: Double]) -> [String] {
+        var inSubckt = 0
+        return lines.map { raw in
+            let lower = raw.trimmingLeadingSpaces().lowercased()
+            if lower.hasPrefix(".subckt") { inSubckt += 1 }
+            if lower.hasPrefix(".ends") { inSubckt = max(0, inSubckt - 1) }
+            guard inSubckt == 0, lower.hasPrefix(".param"), let name = Self.parameterName(lower),
+                  let value = values[name] else { return raw }
+            return ".param \(name)=\(SpiceNumber.format(value))"
+        }
+    }
+}
+
+/// Exact text for doubles sent to ngspice: shortest round-trip representation.
+public enum SpiceNumber {
+    public static func format(_ value: Double) -> String {
+        // Swift's description is the shortest string that round-trips; ngspice parses 'e' exponents.
+        "\(value)"
+    }
+
+    /// Names that may appear in commands: `[a-z_][a-z0-9_]*`.
+    public static func isSafeName(_ name: String) -> Bool {
+        guard let first = name.first, first == "_" || ("a"..."z").contains(first) else { return false }
+        return name.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    /// Node and source names: letters, digits, `_`, `.`, `#`.
+    public static func isSafeNodeName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.#".contains($0)) }
+    }
+}
+
+extension StringProtocol {
+    func trimmingLeadingSpaces() -> String { String(drop { $0 == " " || $0 == "\t" }) }
+    func trimmingTrailingSpaces() -> String {
+        var s = String(self)
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+    func trimmingTrailingCR() -> String { hasSuffix("\r") ? String(dropLast()) : String(self) }
+    func replacingTabs() -> String { String(map { $0 == "\t" ? " " : $0 }) }
+}

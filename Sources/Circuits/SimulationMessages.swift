@@ -1,0 +1,87 @@
+import SizerCore
+
+/// What the parent sends a simulation worker: one design at one or more corners.
+public struct SimulationRequest: Codable, Sendable {
+    /// Identifies the deck; the worker reloads only when it changes (or `freshLoad` is set).
+    public var deckKey: String
+    /// The deck to load: title, model include, netlist body.
+    public var deck: [String]
+    /// Check path: load each point's own `deck` from scratch instead of changing parameters.
+    public var freshLoad: Bool
+    public var analyses: [AnalysisSpec]
+    public var measurements: [MeasurementSpec]
+    /// Vectors of the `op` analysis to return (supply branch currents, node voltages).
+    public var opProbes: [String]
+    public var points: [SimulationPoint]
+
+    public init(deckKey: String, deck: [String], freshLoad: Bool = false, analyses: [AnalysisSpec],
+                measurements: [MeasurementSpec], opProbes: [String], points: [SimulationPoint]) {
+        self.deckKey = deckKey
+        self.deck = deck
+        self.freshLoad = freshLoad
+        self.analyses = analyses
+        self.measurements = measurements
+        self.opProbes = opProbes
+        self.points = points
+    }
+}
+
+/// One corner of one design: every parameter value is explicit, so the result does not depend
+/// on what the worker simulated before.
+public struct SimulationPoint: Codable, Sendable {
+    public var corner: Corner
+    /// `.param` values (design variables, supply, process-corner parameters), applied by `alterparam`.
+    public var params: [ParamValue]
+    /// For `freshLoad`: the complete deck with these values written in.
+    public var deck: [String]?
+
+    public init(corner: Corner, params: [ParamValue], deck: [String]? = nil) {
+        self.corner = corner
+        self.params = params
+        self.deck = deck
+    }
+}
+
+public struct ParamValue: Codable, Sendable, Hashable {
+    public var name: String
+    public var value: Double
+    public init(_ name: String, _ value: Double) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// The worker's answer, one result per point.
+public struct SimulationResponse: Codable, Sendable {
+    public var points: [PointResult]
+    /// Resident set size of the worker after the evaluation.
+    public var rssBytes: Int
+    /// Evaluations served by this worker process so far.
+    public var served: Int
+
+    public init(points: [PointResult], rssBytes: Int, served: Int) {
+        self.points = points
+        self.rssBytes = rssBytes
+        self.served = served
+    }
+}
+
+public struct PointResult: Codable, Sendable {
+    public enum Status: String, Codable, Sendable { case ok, failed }
+    public var status: Status
+    public var metrics: Metrics
+    /// The requested `op` probe values.
+    public var operatingPoint: [String: Double]
+    /// Simulator error lines (or our own message) when `failed`.
+    public var errors: [String]
+    public var seconds: Double
+
+    public init(status: Status, metrics: Metrics = [:], operatingPoint: [String: Double] = [:],
+                errors: [String] = [], seconds: Double) {
+        self.status = status
+        self.metrics = metrics
+        self.operatingPoint = operatingPoint
+        self.errors = errors
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,123 @@
+import Circuits
+import Foundation
+import SizerCore
+import SpiceEngine
+
+/// Serves simulation requests with one loaded deck: parameters change by `alterparam` + `reset`,
+/// the deck is parsed again only when a request brings a different one.
+final class SimulationSession {
+    private let simulator: NgspiceSimulator
+    private var loadedKey: String?
+    /// Parameter values currently applied to the loaded deck; only changes are sent.
+    private var applied: [String: Double] = [:]
+    private(set) var served = 0
+
+    init(simulator: NgspiceSimulator) {
+        self.simulator = simulator
+    }
+
+    var isPoisoned: Bool { simulator.isPoisoned }
+
+    func handle(_ request: SimulationRequest) -> SimulationResponse {
+        served += 1
+        let results = request.points.map { point in evaluate(point, request) }
+        return SimulationResponse(points: results, rssBytes: residentBytes(), served: served)
+    }
+
+    private func evaluate(_ point: SimulationPoint, _ request: SimulationRequest) -> PointResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        defer { simulator.releaseResults() }
+        do {
+            try prepare(point, request)
+            try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
+            var waves = Waveforms()
+            for analysis in request.analyses {
+                try run(analysis, request, into: &waves)
+            }
+            let metrics = Measurements.evaluate(request.measurements, on: waves,
+                                                context: .init(supplyV: point.corner.supplyV))
+            var op: [String: Double] = [:]
+            for probe in request.opProbes { op[probe] = waves[.op, probe]?.real.first }
+            return PointResult(status: .ok, metrics: metrics, operatingPoint: op, seconds: elapsed())
+        } catch {
+            return PointResult(status: .failed, errors: [error.message] + error.stderrTail, seconds: elapsed())
+        }
+    }
+
+    /// Puts the simulator into the requested design and corner.
+    private func prepare(_ point: SimulationPoint, _ request: SimulationRequest) throws(SpiceError) {
+        if request.freshLoad {
+            guard let deck = point.deck else { throw SpiceError(kind: .deckRejected, message: "fresh load without a deck") }
+            loadedKey = nil
+            applied = [:]
+            try simulator.load(deck: deck)
+            return
+        }
+        if loadedKey != request.deckKey {
+            loadedKey = nil
+            applied = [:]
+            try simulator.load(deck: request.deck)
+            loadedKey = request.deckKey
+        }
+        for param in point.params where applied[param.name] != param.value {
+            guard SpiceNumber.isSafeName(param.name), param.value.isFinite else {
+                throw SpiceError(kind: .deckRejected, message: "refusing parameter \(param.name)=\(param.value)")
+            }
+            applied[param.name] = nil
+            try simulator.run("alterparam \(param.name)=\(SpiceNumber.format(param.value))", failure: .deckRejected)
+            applied[param.name] = param.value
+        }
+        do {
+            try simulator.run("reset", failure: .deckRejected)
+        } catch {
+            // The deck may be half-expanded; start from a fresh load next time.
+            loadedKey = nil
+            throw error
+        }
+    }
+
+    private func run(_ analysis: AnalysisSpec, _ request: SimulationRequest, into waves: inout Waveforms) throws(SpiceError) {
+        guard let command = AnalysisCommand.text(analysis) else {
+            throw SpiceError(kind: .analysisFailed, message: "invalid \(analysis.type.rawValue) analysis")
+        }
+        let before = simulator.currentPlot
+        try simulator.run(command)
+        let plot = simulator.currentPlot
+        // A failed analysis may leave the previous plot current: never read stale vectors.
+        guard plot != before, plot.hasPrefix(analysis.type.rawValue) else {
+            throw SpiceError(kind: .missingResult, message: "'\(command)' produced no new plot (current: '\(plot)')",
+                             stderrTail: Array(simulator.lastOutput.suffix(4)))
+        }
+        var names = request.measurements.filter { $0.kind.analysis == analysis.type }.flatMap { m -> [String] in
+            m.kind == .opPowerW ? ["\(m.source ?? "")#branch"] : [m.node ?? ""]
+        }
+        if analysis.type == .op { names += request.opProbes }
+        for name in Set(names) {
+            waves[analysis.type, name] = try copy(name, plot: plot)
+        }
+        if let scale = Waveforms.scaleName(analysis.type) {
+            let source = analysis.type == .dc
+                ? simulator.vectorNames(plot: plot).first { $0.hasSuffix("sweep") } ?? "v-sweep"
+                : scale
+            waves[analysis.type, scale] = try copy(source, plot: plot)
+        }
+    }
+
+    private func copy(_ name: String, plot: String) throws(SpiceError) -> Waveforms.Vector {
+        guard let vector = simulator.vector("\(plot).\(name.lowercased())"), vector.count > 0 else {
+            throw SpiceError(kind: .missingResult, message: "vector '\(name)' is missing or empty in plot \(plot)")
+        }
+        guard vector.allFinite else {
+            throw SpiceError(kind: .missingResult, message: "vector '\(name)' has non-finite values in plot \(plot)")
+        }
+        return Waveforms.Vector(real: vector.real, imaginary: vector.imaginary)
+    }
+
+    private func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Circuits
+import Evaluation
+import Foundation
+import SizerCore
+import WorkerPool
+
+extension Sizer {
+    struct Eval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate one design: metrics, per-spec pass/fail, outcome and reward.")
+
+        @OptionGroup var output: OutputOptions
+
+        @Option(help: "Circuit name (see `sizer circuits`) or path to a spec file.")
+        var circuit: String
+
+        @Option(name: .customLong("set"), help: "Set a design variable: VAR=VALUE (repeatable; others stay nominal).")
+        var assignments: [String] = []
+
+        @Option(help: "Corners: nominal, all, or a list such as tt,ff_125C,ss_-40C_1.62V.")
+        var corners: String = "nominal"
+
+        @Option(help: "JSON file mapping metric names to target values (defaults: the spec file's).")
+        var targets: String?
+
+        @Flag(help: "Load the deck from scratch instead of the fast parameter path (for checking).")
+        var freshLoad = false
+
+        func validate() throws {
+            for assignment in assignments where !assignment.contains("=") {
+                throw ValidationError("--set expects VAR=VALUE, got '\(assignment)'")
+            }
+        }
+
+        func run() async throws {
+            let catalog = CircuitCatalog(paths: .resolve(userSpecDirectories: output.specDirectories))
+            let circuit = try catalog.circuit(named: self.circuit)
+            var design = circuit.space.nominal
+            for assignment in assignments {
+                let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+                let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+                guard let value = Double(parts[1].trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--set \(assignment): '\(parts[1])' is not a number")
+                }
+                design[name] = value
+            }
+            let targetList = try TargetFile.load(targets, circuit: circuit)
+            let cornerList = try circuit.corners(corners)
+            let pool = WorkerPool(configuration: .init(workers: min(cornerList.count, WorkerPoolConfiguration.coreCount)),
+                                  launch: .simulationWorker())
+            try await pool.start()
+            let evaluator = PoolEvaluator(circuit: circuit, pool: pool, freshLoad: freshLoad)
+            let result = await evaluator.evaluate([design], corners: cornerList, targets: targetList)[0]
+            await pool.shutdown()
+            if output.json {
+                print(String(decoding: try SizerJSON.encoder().encode(EvalReport(circuit: circuit.name, result: result)), as: UTF8.self))
+            } else {
+                print(EvalReport.text(circuit: circuit, result: result))
+            }
+            if result.outcome != .ok { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `sizer eval --json` output.
+struct EvalReport: Codable {
+    var circuit: String
+    var outcome: EvalOutcome
+    var reward: Double
+    var metrics: Metrics
+    var specs: [SpecResult]
+    var meetsAllSpecs: Bool
+    var sane: Bool
+    var sanityViolations: [String]
+    var message: String?
+    var design: [String: Double]
+    var corners: [CornerEvaluation]
+    var simSeconds: Double
+
+    init(circuit: String, result: DesignEvaluation) {
+        self.circuit = circuit
+        outcome = result.outcome
+        reward = result.reward
+        metrics = result.metrics
+        specs = result.specs
+        meetsAllSpecs = result.meetsAllSpecs
+        sane = result.sane
+        sanityViolations = result.sanityViolations
+        message = result.message
+        design = result.design
+        corners = result.corners
+        simSeconds = result.simSeconds
+    }
+
+    static func text(circuit: Circuit, result: DesignEvaluation) -> String {
+        var lines = ["circuit  \(circuit.name)", "outcome  \(result.outcome.rawValue)"]
+        if let message = result.message { lines.append("message  \(message)") }
+        lines.append("design   " + circuit.space.names.map { "\($0)=\(format(result.design[$0]))" }.joined(separator: " "))
+        if !result.metrics.isEmpty {
+            lines.append(result.corners.count > 1 ? "metrics (worst case over \(result.corners.count) corners)" : "metrics")
+            for name in result.metrics.keys.sorted() {
+                lines.append("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(format(result.metrics[name] ?? nil))")
+            }
+        }
+        if result.outcome == .ok {
+            lines.append("specs")
+            for spec in result.specs {
+                let op = spec.bound == .lower ? ">=" : "<="
+                lines.append("  \(spec.metric.padding(toLength: 20, withPad: " ", startingAt: 0)) \(format(spec.value)) \(op) \(format(spec.target))  \(spec.met ? "PASS" : "FAIL")")
+            }
+        }
+        for violation in result.sanityViolations { lines.append("insane   \(violation)") }
+        lines.append("reward   \(String(format: "%.6f", result.reward))")
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ value: Double?) -> String {
+        guard let value else { return "unmet" }
+        return String(format: "%.6g", value)
+    }
+}
+
+/// Target file: a JSON object mapping metric names to target values.
+enum TargetFile {
+    static func load(_ path: String?, circuit: Circuit) throws -> [SpecTarget] {
+        var targets = circuit.spec.defaultTargets
+        guard let path else { return targets }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read --targets \(path)") }
+        guard let object = try? JSONDecoder().decode([String: Double].self, from: data) else {
+            throw ValidationError("--targets \(path): expected a JSON object such as {\"gain_db\": 60}")
+        }
+        for (metric, value) in object {
+            guard let index = targets.firstIndex(where: { $0.metric == metric }) else {
+                throw ValidationError("--targets: '\(metric)' is not a spec of \(circuit.name) (specs: \(targets.map(\.metric).joined(separator: ", ")))")
+            }
+            guard value.isFinite else { throw ValidationError("--targets: '\(metric)' must be a finite number") }
+            targets[index].target = value
+        }
+        return targets
+    }
+}

@@ -1,0 +1,55 @@
+import Circuits
+import Evaluation
+import Foundation
+import SizerCore
+import SizerTestSupport
+import Testing
+
+/// The fast path (one loaded deck, `alterparam` + `reset`) must equal a fresh full load.
+@Suite(.serialized) struct FastPathTests {
+    static let circuits = ["ota_l1", "ota5t", "two_stage", "folded_cascode", "ldo", "nested_miller"]
+        .filter { FileManager.default.fileExists(atPath: TestPaths.repository + "/specs/\($0).json") }
+
+    @Test(arguments: circuits)
+    func alterparamEqualsAFreshLoadOnRandomSizings(name: String) async throws {
+        let circuit = try TestPaths.circuit(name)
+        let pool = try await TestPaths.pool(workers: 2)
+        var generator = SplitMix64(seed: 42)
+        let designs = (0..<50).map { _ in circuit.space.physical((0..<circuit.space.dimension).map { _ in generator.nextUnit() }) }
+        let corners = [circuit.nominalCorner]
+        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate(designs, corners: corners, targets: circuit.spec.defaultTargets)
+        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate(designs, corners: corners, targets: circuit.spec.defaultTargets)
+        await pool.shutdown()
+        var compared = 0
+        for (a, b) in zip(fast, fresh) {
+            #expect(a.outcome == b.outcome)
+            for (metric, value) in a.metrics {
+                let other = b.metrics[metric] ?? nil
+                #expect((value == nil) == (other == nil), "\(metric): \(String(describing: value)) vs \(String(describing: other))")
+                if let x = value, let y = other {
+                    #expect(x == y || abs(x - y) <= 1e-9 * max(abs(x), abs(y)), "\(name) \(metric): \(x) vs \(y)")
+                    compared += 1
+                }
+            }
+        }
+        // The comparison is not empty: most random designs are measurable.
+        #expect(compared >= 50)
+    }
+
+    @Test func cornerSwitchInOneDeckEqualsLoadingThatCorner() async throws {
+        let circuit = try TestPaths.circuit("ota5t")
+        let pool = try await TestPaths.pool(workers: 1)
+        let corners = try circuit.corners("tt,ff_125C_1.98V,ss_-40C_1.62V,sf,fs_27C_1.62V,tt")
+        let design = circuit.space.nominal
+        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
+        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
+        await pool.shutdown()
+        try #require(fast.corners.count == corners.count && fresh.corners.count == corners.count)
+        for (a, b) in zip(fast.corners, fresh.corners) {
+            #expect(a.metrics == b.metrics, "\(a.corner)")
+        }
+        // Corners really differ, and switching back to tt restores tt exactly.
+        #expect(fast.corners[0].metrics != fast.corners[1].metrics)
+        #expect(fast.corners[0].metrics == fast.corners[5].metrics)
+    }
+}
