@@ -19,8 +19,8 @@ run: release ## the main job: evaluate every built-in circuit, then the simulati
 test: setup ## all tests (real libngspice, real processes)
 	$(SWIFT) test
 
-bench: release ## simulation benchmark (lands with `sizer bench sim`)
-	@echo "sizer bench sim is not built yet" && exit 1
+bench: release ## simulation benchmark: worker pool vs ngspice -b, same sizings, one run; RSS over 10,000 evaluations
+	$(RELEASE_BIN)/sizer bench sim --circuit two_stage --evaluations 10000 --subprocess-runs 3
 
 clean:
 	rm -rf .build

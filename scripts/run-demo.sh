@@ -15,4 +15,6 @@ done
 if [ -f specs/two_stage.json ]; then
     echo; echo "== sizer eval --circuit two_stage --corners all (worst case over the PVT grid)"
     "$bin/sizer" eval --circuit two_stage --corners all || true
+    echo; echo "== sizer bench sim --circuit two_stage (pool vs ngspice -b on the same sizings)"
+    "$bin/sizer" bench sim --circuit two_stage --evaluations 1000 --subprocess-runs 2
 fi

@@ -74,14 +74,20 @@ public struct PointResult: Codable, Sendable {
     public var operatingPoint: [String: Double]
     /// Simulator error lines (or our own message) when `failed`.
     public var errors: [String]
+    /// Wall time of the whole point, and of its parts: putting the design in (load or
+    /// alterparam + reset) and running the analyses (the floor a faster path could reach).
     public var seconds: Double
+    public var prepareSeconds: Double
+    public var analysisSeconds: Double
 
     public init(status: Status, metrics: Metrics = [:], operatingPoint: [String: Double] = [:],
-                errors: [String] = [], seconds: Double) {
+                errors: [String] = [], seconds: Double, prepareSeconds: Double = 0, analysisSeconds: Double = 0) {
         self.status = status
         self.metrics = metrics
         self.operatingPoint = operatingPoint
         self.errors = errors
         self.seconds = seconds
+        self.prepareSeconds = prepareSeconds
+        self.analysisSeconds = analysisSeconds
     }
 }

@@ -9,6 +9,9 @@ public struct CornerEvaluation: Codable, Sendable {
     public var sanityViolations: [String]
     public var errors: [String]
     public var seconds: Double
+    /// Of `seconds`: putting the design into the simulator, and running the analyses.
+    public var prepareSeconds: Double
+    public var analysisSeconds: Double
 }
 
 /// The result of one design: typed outcome, worst-case metrics over its corners, per-spec
@@ -53,7 +56,8 @@ enum EvaluationAssembler {
             let sanity = point.status == .ok ? circuit.sanityViolations(operatingPoint: point.operatingPoint) : []
             cornerResults.append(CornerEvaluation(corner: corner.description, outcome: point.status == .ok ? .ok : .failed,
                                                   metrics: point.metrics, sanityViolations: sanity,
-                                                  errors: point.errors, seconds: point.seconds))
+                                                  errors: point.errors, seconds: point.seconds,
+                                                  prepareSeconds: point.prepareSeconds, analysisSeconds: point.analysisSeconds))
         }
         let seconds = cornerResults.reduce(0) { $0 + $1.seconds }
         if let failed = cornerResults.first(where: { $0.outcome != .ok }) {

@@ -28,18 +28,22 @@ final class SimulationSession {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         defer { simulator.releaseResults() }
+        var prepared = 0.0
         do {
             try prepare(point, request)
             try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
+            prepared = elapsed()
             var waves = Waveforms()
             for analysis in request.analyses {
                 try run(analysis, request, into: &waves)
             }
+            let analyzed = elapsed() - prepared
             let metrics = Measurements.evaluate(request.measurements, on: waves,
                                                 context: .init(supplyV: point.corner.supplyV))
             var op: [String: Double] = [:]
             for probe in request.opProbes { op[probe] = waves[.op, probe]?.real.first }
-            return PointResult(status: .ok, metrics: metrics, operatingPoint: op, seconds: elapsed())
+            return PointResult(status: .ok, metrics: metrics, operatingPoint: op, seconds: elapsed(),
+                               prepareSeconds: prepared, analysisSeconds: analyzed)
         } catch {
             return PointResult(status: .failed, errors: [error.message] + error.stderrTail, seconds: elapsed())
         }

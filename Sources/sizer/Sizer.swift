@@ -5,7 +5,7 @@ struct Sizer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sizer",
         abstract: "Size analog circuits: evaluate designs, list circuits, benchmark the simulator.",
-        subcommands: [Circuits.self, Eval.self]
+        subcommands: [Circuits.self, Eval.self, Bench.self]
     )
 }
 

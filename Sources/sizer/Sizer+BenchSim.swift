@@ -1,0 +1,50 @@
+import ArgumentParser
+import Circuits
+import Foundation
+import SizerCore
+import WorkerPool
+
+extension Sizer {
+    struct BenchSim: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sim",
+            abstract: "Worker pool vs `ngspice -b` per evaluation (full SKY130 library) on the same random sizings.")
+
+        @OptionGroup var output: OutputOptions
+
+        @Option(help: "Circuit to benchmark.")
+        var circuit: String = "two_stage"
+
+        @Option(help: "Evaluations through the worker pool (RSS is compared before and after).")
+        var evaluations: Int = 2000
+
+        @Option(help: "Evaluations with `ngspice -b` and the full library (each takes seconds).")
+        var subprocessRuns: Int = 3
+
+        @Option(help: "Worker processes (default: one per core).")
+        var workers: Int = WorkerPoolConfiguration.coreCount
+
+        @Option(help: "Seed of the random sizings.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard evaluations > 0 else { throw ValidationError("--evaluations must be positive") }
+            guard subprocessRuns >= 0 else { throw ValidationError("--subprocess-runs must not be negative") }
+            guard workers > 0 else { throw ValidationError("--workers must be positive") }
+        }
+
+        func run() async throws {
+            let paths = SizerPaths.resolve(userSpecDirectories: output.specDirectories)
+            let circuit = try CircuitCatalog(paths: paths).circuit(named: self.circuit)
+            let benchmark = SimulationBenchmark(circuit: circuit, paths: paths, workers: workers, seed: seed)
+            let report = try await benchmark.run(evaluations: evaluations, subprocessRuns: subprocessRuns) { line in
+                if !output.json { print(line) }
+            }
+            if output.json {
+                print(String(decoding: try SizerJSON.encoder().encode(report), as: UTF8.self))
+            } else {
+                print(report.summary)
+            }
+        }
+    }
+}
