@@ -163,6 +163,27 @@ public struct Circuit: Sendable {
         ["* sizer: \(spec.name)", models.includeLine(process: process)] + template.lines(overriding: values) + [".end"]
     }
 
+    /// A deck with only the model bins this design's devices can select (SKY130) and the design's
+    /// values written in, its key (which names the bins, not the values) and the values it holds;
+    /// nil when pruning does not apply. Set `SIZER_BIN_PRUNING=0` to turn it off.
+    func prunedDeck(values: [String: Double]) -> (deck: [String], key: String, params: [ParamValue])? {
+        guard case .sky130(let path, _) = models, Self.binPruningEnabled,
+              let library = BinnedModelLibrary.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        else { return nil }
+        let params = parameters(values: values, corner: nominalCorner)
+        var written: [String: Double] = [:]
+        for p in params where !p.name.hasPrefix("sw_") { written[p.name] = p.value }
+        var known = template.parameterDefaults
+        for (name, value) in written { known[name] = value }
+        let models = library.lines(process: nominalCorner.process,
+                                   devices: template.devices(of: Set(library.subcircuits.keys), values: known))
+        let title = "* sizer: \(spec.name)"
+        let key = StableHash.hex(([title] + models + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
+        return ([title] + models + template.lines(overriding: written) + [".end"], key, params)
+    }
+
+    static let binPruningEnabled = ProcessInfo.processInfo.environment["SIZER_BIN_PRUNING"] != "0"
+
     /// Vectors of the op analysis the evaluation needs: supply current and sanity nodes.
     public var opProbes: [String] {
         var probes = ["\(spec.supply.source)#branch"]
@@ -188,7 +209,8 @@ public struct Circuit: Sendable {
 
     /// A worker request for one design (physical values, already validated) at the given corners.
     public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false) -> SimulationRequest {
-        let base = baseDeck
+        let pruned = freshLoad ? nil : prunedDeck(values: values)
+        let base = pruned?.deck ?? baseDeck
         let points = corners.map { corner -> SimulationPoint in
             let params = parameters(values: values, corner: corner)
             var point = SimulationPoint(corner: corner, params: params)
@@ -199,8 +221,11 @@ public struct Circuit: Sendable {
             }
             return point
         }
-        return SimulationRequest(deckKey: StableHash.hex(base.joined(separator: "\n")), deck: base, freshLoad: freshLoad,
-                                 analyses: analyses, measurements: spec.measurements, opProbes: opProbes, points: points)
+        var request = SimulationRequest(deckKey: pruned?.key ?? StableHash.hex(base.joined(separator: "\n")), deck: base,
+                                        freshLoad: freshLoad, analyses: analyses, measurements: spec.measurements,
+                                        opProbes: opProbes, points: points)
+        request.deckParams = pruned?.params
+        return request
     }
 
     public func sanityViolations(operatingPoint: [String: Double]) -> [String] {

@@ -89,6 +89,53 @@ public struct NetlistTemplate: Sendable, Hashable {
     }
 }
 
+extension NetlistTemplate {
+    /// Numeric values of the top-level `.param` lines that can be evaluated, in order.
+    var parameterDefaults: [String: Double] {
+        var values: [String: Double] = [:]
+        var inSubckt = 0
+        for raw in lines {
+            let lower = raw.trimmingLeadingSpaces().lowercased()
+            if lower.hasPrefix(".subckt") { inSubckt += 1 }
+            if lower.hasPrefix(".ends") { inSubckt = max(0, inSubckt - 1) }
+            guard inSubckt == 0, lower.hasPrefix(".param"), let name = Self.parameterName(lower),
+                  let equals = lower.firstIndex(of: "=") else { continue }
+            if let value = SpiceExpression.evaluate(String(lower[lower.index(after: equals)...]), values) { values[name] = value }
+        }
+        return values
+    }
+
+    /// Subcircuit instances of the given device types with their drawn W, L and fingers, where
+    /// they can be evaluated. Devices inside the netlist's own subcircuits count with unknown size.
+    func devices(of types: Set<String>, values: [String: Double]) -> [BinnedModelLibrary.Device] {
+        var logical: [String] = []
+        for raw in lines {
+            let line = raw.trimmingLeadingSpaces()
+            if line.hasPrefix("+"), !logical.isEmpty { logical[logical.count - 1] += " " + line.dropFirst() } else { logical.append(line) }
+        }
+        var devices: [BinnedModelLibrary.Device] = []
+        var inSubckt = 0
+        for line in logical {
+            let lower = line.lowercased()
+            if lower.hasPrefix(".subckt") { inSubckt += 1 }
+            if lower.hasPrefix(".ends") { inSubckt = max(0, inSubckt - 1) }
+            guard lower.hasPrefix("x") else { continue }
+            // "w = {a*b}" -> "w={a*b}" so that tokens split on spaces.
+            var compact = lower
+            while compact.contains(" =") { compact = compact.replacingOccurrences(of: " =", with: "=") }
+            while compact.contains("= ") { compact = compact.replacingOccurrences(of: "= ", with: "=") }
+            let tokens = compact.split(separator: " ").map(String.init)
+            guard let type = tokens.first(where: { types.contains($0) }) else { continue }
+            func value(_ key: String) -> Double? {
+                guard inSubckt == 0, let token = tokens.first(where: { $0.hasPrefix(key + "=") }) else { return nil }
+                return SpiceExpression.evaluate(String(token.dropFirst(key.count + 1)), values)
+            }
+            devices.append(.init(subcircuit: type, lengthUm: value("l"), widthUm: value("w"), fingers: value("nf") ?? 1))
+        }
+        return devices
+    }
+}
+
 /// Exact text for doubles sent to ngspice: shortest round-trip representation.
 public enum SpiceNumber {
     public static func format(_ value: Double) -> String {

@@ -6,6 +6,9 @@ public struct SimulationRequest: Codable, Sendable {
     public var deckKey: String
     /// The deck to load: title, model include, netlist body.
     public var deck: [String]
+    /// Parameter values already written into `deck`: after loading it, only differing points
+    /// need `alterparam` + `reset`.
+    public var deckParams: [ParamValue]?
     /// Check path: load each point's own `deck` from scratch instead of changing parameters.
     public var freshLoad: Bool
     public var analyses: [AnalysisSpec]

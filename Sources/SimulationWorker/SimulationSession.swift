@@ -58,13 +58,19 @@ final class SimulationSession {
             try simulator.load(deck: deck)
             return
         }
+        var justLoaded = false
         if loadedKey != request.deckKey {
             loadedKey = nil
             applied = [:]
             try simulator.load(deck: request.deck)
             loadedKey = request.deckKey
+            for param in request.deckParams ?? [] { applied[param.name] = param.value }
+            justLoaded = true
         }
-        for param in point.params where applied[param.name] != param.value {
+        let changes = point.params.filter { applied[$0.name] != $0.value }
+        // A deck loaded with exactly this point's values is the fresh-load path itself: no reset.
+        if justLoaded && changes.isEmpty && request.deckParams != nil { return }
+        for param in changes {
             guard SpiceNumber.isSafeName(param.name), param.value.isFinite else {
                 throw SpiceError(kind: .deckRejected, message: "refusing parameter \(param.name)=\(param.value)")
             }
