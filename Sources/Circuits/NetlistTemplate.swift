@@ -114,11 +114,21 @@ extension NetlistTemplate {
             if line.hasPrefix("+"), !logical.isEmpty { logical[logical.count - 1] += " " + line.dropFirst() } else { logical.append(line) }
         }
         var devices: [BinnedModelLibrary.Device] = []
+        // Inside a subcircuit with parameters of its own (on its .subckt line or a local .param),
+        // sizes may differ from the global values: those devices count as unknown.
         var inSubckt = 0
+        var localParameters = false
         for line in logical {
             let lower = line.lowercased()
-            if lower.hasPrefix(".subckt") { inSubckt += 1 }
-            if lower.hasPrefix(".ends") { inSubckt = max(0, inSubckt - 1) }
+            if lower.hasPrefix(".subckt") {
+                inSubckt += 1
+                localParameters = localParameters || lower.contains("=") || lower.contains("params:")
+            }
+            if lower.hasPrefix(".ends") {
+                inSubckt = max(0, inSubckt - 1)
+                if inSubckt == 0 { localParameters = false }
+            }
+            if inSubckt > 0 && lower.hasPrefix(".param") { localParameters = true }
             guard lower.hasPrefix("x") else { continue }
             // "w = {a*b}" -> "w={a*b}" so that tokens split on spaces.
             var compact = lower
@@ -127,7 +137,7 @@ extension NetlistTemplate {
             let tokens = compact.split(separator: " ").map(String.init)
             guard let type = tokens.first(where: { types.contains($0) }) else { continue }
             func value(_ key: String) -> Double? {
-                guard inSubckt == 0, let token = tokens.first(where: { $0.hasPrefix(key + "=") }) else { return nil }
+                guard !localParameters, let token = tokens.first(where: { $0.hasPrefix(key + "=") }) else { return nil }
                 return SpiceExpression.evaluate(String(token.dropFirst(key.count + 1)), values)
             }
             devices.append(.init(subcircuit: type, lengthUm: value("l"), widthUm: value("w"), fingers: value("nf") ?? 1))

@@ -66,7 +66,23 @@ enum SpiceExpression {
             if c.isLetter || c == "_" {
                 let start = index
                 while index < chars.count && (chars[index].isLetter || chars[index].isNumber || chars[index] == "_") { index += 1 }
-                return values[String(chars[start..<index])]
+                let name = String(chars[start..<index])
+                skipSpaces()
+                if index < chars.count && chars[index] == "(" {
+                    // Only min and max: enough for clamped widths such as max(w5/k, 0.42).
+                    guard name == "min" || name == "max" else { return nil }
+                    index += 1
+                    guard let a = sum() else { return nil }
+                    skipSpaces()
+                    guard index < chars.count, chars[index] == "," else { return nil }
+                    index += 1
+                    guard let b = sum() else { return nil }
+                    skipSpaces()
+                    guard index < chars.count, chars[index] == ")" else { return nil }
+                    index += 1
+                    return name == "min" ? Swift.min(a, b) : Swift.max(a, b)
+                }
+                return values[name]
             }
             return nil
         }
