@@ -25,8 +25,6 @@ public struct NetlistTemplate: Sendable, Hashable {
     /// Parses and checks `text`. The first line is the SPICE title and is ignored.
     public init(text: String) throws(Rejection) {
         var body: [String] = []
-        var names: [String] = []
-        var inSubckt = 0
         let rawLines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             String($0).replacingTabs().trimmingTrailingCR()
         }
@@ -52,9 +50,6 @@ public struct NetlistTemplate: Sendable, Hashable {
                     throw Rejection(line: number, text: raw, reason: "'\(card)' is not allowed (\(hint))")
                 }
                 if card == ".end" { break }
-                if card == ".subckt" { inSubckt += 1 }
-                if card == ".ends" { inSubckt = max(0, inSubckt - 1) }
-                if card == ".param" && inSubckt == 0, let name = Self.parameterName(lower) { names.append(name) }
                 body.append(raw)
                 continue
             }
@@ -64,7 +59,33 @@ public struct NetlistTemplate: Sendable, Hashable {
             body.append(raw)
         }
         lines = body
-        parameters = names
+        parameters = Self.topLevelParameters(body).map(\.name)
+    }
+
+    /// A body line, lower-cased without leading spaces, and its subcircuit depth (a `.subckt`
+    /// line counts as inside, an `.ends` line as outside).
+    struct ScannedLine {
+        var raw: String
+        var lower: String
+        var depth: Int
+    }
+
+    static func scan(_ lines: [String]) -> [ScannedLine] {
+        var depth = 0
+        return lines.map { raw in
+            let lower = raw.trimmingLeadingSpaces().lowercased()
+            if lower.hasPrefix(".subckt") { depth += 1 }
+            if lower.hasPrefix(".ends") { depth = max(0, depth - 1) }
+            return ScannedLine(raw: raw, lower: lower, depth: depth)
+        }
+    }
+
+    /// Top-level one-parameter `.param` lines with their names, in order.
+    static func topLevelParameters(_ lines: [String]) -> [(line: ScannedLine, name: String)] {
+        scan(lines).compactMap { line in
+            guard line.depth == 0, line.lower.hasPrefix(".param"), let name = parameterName(line.lower) else { return nil }
+            return (line, name)
+        }
     }
 
     /// Name of a one-parameter `.param name = value` line.
@@ -77,13 +98,9 @@ public struct NetlistTemplate: Sendable, Hashable {
 
     /// The body with the given top-level `.param` values replaced (exact decimal text).
     public func lines(overriding values: [String: Double]) -> [String] {
-        var inSubckt = 0
-        return lines.map { raw in
-            let lower = raw.trimmingLeadingSpaces().lowercased()
-            if lower.hasPrefix(".subckt") { inSubckt += 1 }
-            if lower.hasPrefix(".ends") { inSubckt = max(0, inSubckt - 1) }
-            guard inSubckt == 0, lower.hasPrefix(".param"), let name = Self.parameterName(lower),
-                  let value = values[name] else { return raw }
+        Self.scan(lines).map { line in
+            guard line.depth == 0, line.lower.hasPrefix(".param"), let name = Self.parameterName(line.lower),
+                  let value = values[name] else { return line.raw }
             return ".param \(name)=\(SpiceNumber.format(value))"
         }
     }
@@ -93,14 +110,11 @@ extension NetlistTemplate {
     /// Numeric values of the top-level `.param` lines that can be evaluated, in order.
     var parameterDefaults: [String: Double] {
         var values: [String: Double] = [:]
-        var inSubckt = 0
-        for raw in lines {
-            let lower = raw.trimmingLeadingSpaces().lowercased()
-            if lower.hasPrefix(".subckt") { inSubckt += 1 }
-            if lower.hasPrefix(".ends") { inSubckt = max(0, inSubckt - 1) }
-            guard inSubckt == 0, lower.hasPrefix(".param"), let name = Self.parameterName(lower),
-                  let equals = lower.firstIndex(of: "=") else { continue }
-            if let value = SpiceExpression.evaluate(String(lower[lower.index(after: equals)...]), values) { values[name] = value }
+        for (line, name) in Self.topLevelParameters(lines) {
+            guard let equals = line.lower.firstIndex(of: "=") else { continue }
+            if let value = SpiceExpression.evaluate(String(line.lower[line.lower.index(after: equals)...]), values) {
+                values[name] = value
+            }
         }
         return values
     }
@@ -116,19 +130,12 @@ extension NetlistTemplate {
         var devices: [BinnedModelLibrary.Device] = []
         // Inside a subcircuit with parameters of its own (on its .subckt line or a local .param),
         // sizes may differ from the global values: those devices count as unknown.
-        var inSubckt = 0
         var localParameters = false
-        for line in logical {
-            let lower = line.lowercased()
-            if lower.hasPrefix(".subckt") {
-                inSubckt += 1
-                localParameters = localParameters || lower.contains("=") || lower.contains("params:")
-            }
-            if lower.hasPrefix(".ends") {
-                inSubckt = max(0, inSubckt - 1)
-                if inSubckt == 0 { localParameters = false }
-            }
-            if inSubckt > 0 && lower.hasPrefix(".param") { localParameters = true }
+        for line in Self.scan(logical) {
+            let lower = line.lower
+            if line.depth == 0 { localParameters = false }
+            if lower.hasPrefix(".subckt") && (lower.contains("=") || lower.contains("params:")) { localParameters = true }
+            if line.depth > 0 && lower.hasPrefix(".param") { localParameters = true }
             guard lower.hasPrefix("x") else { continue }
             // "w = {a*b}" -> "w={a*b}" so that tokens split on spaces.
             var compact = lower

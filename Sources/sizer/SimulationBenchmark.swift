@@ -129,7 +129,7 @@ struct BatchNgspice {
         // The PDK's spinit settings, as such tools put them in .spiceinit.
         try "set ngbehavior=hsa\nset ng_nomodcheck\nset num_threads=1\n"
             .write(toFile: directory + "/.spiceinit", atomically: true, encoding: .utf8)
-        var request = circuit.request(values: design, corners: [circuit.nominalCorner], freshLoad: true)
+        let request = circuit.request(values: design, corners: [circuit.nominalCorner], freshLoad: true)
         var deck = request.points[0].deck!.filter { $0 != ".end" }.map { line -> String in
             guard line.hasPrefix(".lib ") else { return line }
             return circuit.spec.models == "sky130" ? ".lib \"\(fullLibrary)\" \(circuit.nominalCorner.process)" : line
@@ -146,7 +146,6 @@ struct BatchNgspice {
         }
         deck.append(".endc")
         deck.append(".end")
-        request.points = []
         let deckPath = directory + "/deck.cir"
         try deck.joined(separator: "\n").write(toFile: deckPath, atomically: true, encoding: .utf8)
 
