@@ -34,11 +34,17 @@ let package = Package(
             "Evaluation", "Circuits", "SizerCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Dense matrices, Cholesky, Adam: numerics shared by the policy and the Gaussian process.
+        .target(name: "Linalg"),
+        // Optimizers: the Optimizer protocol, random search, Bayesian optimization, TL-GRPO policies.
+        .target(name: "Agent", dependencies: ["Linalg", "SizerCore"]),
         .target(name: "SizerTestSupport", dependencies: ["Circuits", "Evaluation", "WorkerPool"]),
         .testTarget(name: "SizerTests", dependencies: [
             "SizerCore", "Circuits", "SpiceEngine", "WorkerPool", "SimulationWorker", "Evaluation",
             "SizerTestSupport",
         ]),
+        // Optimizer and numerics tests: no simulator, no processes.
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Linalg", "SizerCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
