@@ -7,9 +7,14 @@ let package = Package(
     products: [
         .executable(name: "sizer", targets: ["sizer"]),
         .executable(name: "sizerd", targets: ["sizerd"]),
+        .executable(name: "sizer-agent", targets: ["sizer-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shim for libngspice; holds no Swift.
@@ -26,22 +31,45 @@ let package = Package(
         .target(name: "SimulationWorker", dependencies: ["SpiceEngine", "Circuits", "WorkerPool", "SizerCore"]),
         // Designs in, typed outcomes and rewards out, over the worker pool.
         .target(name: "Evaluation", dependencies: ["Circuits", "WorkerPool", "SizerCore"]),
+        // The wire: JSON-RPC envelope, params and results per method, error codes, the JSON coder.
+        .target(name: "SizerProtocol", dependencies: ["SizerCore"]),
+        // The run log: SQLite through GRDB; the only place with SQL.
+        .target(name: "Store", dependencies: [
+            "SizerCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The daemon: socket server, method dispatch, job queue and leases, services.
+        .target(name: "Daemon", dependencies: [
+            "SizerProtocol", "Store", "Evaluation", "Circuits", "WorkerPool", "SizerCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // A blocking Unix-socket (or loopback TCP) client with one typed call per method.
+        .target(name: "SizerClient", dependencies: ["SizerProtocol", "SizerCore"]),
         .executableTarget(name: "sizerd", dependencies: [
-            "SimulationWorker",
+            "SimulationWorker", "Daemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "sizer", dependencies: [
-            "Evaluation", "Circuits", "SizerCore",
+            "Evaluation", "Circuits", "SizerCore", "SizerClient", "SizerProtocol", "Store", "Daemon", "WorkerPool",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sizer-agent", dependencies: [
+            "Agent", "SizerClient", "SizerProtocol", "SizerCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Dense matrices, Cholesky, Adam: numerics shared by the policy and the Gaussian process.
         .target(name: "Linalg"),
         // Optimizers: the Optimizer protocol, random search, Bayesian optimization, TL-GRPO policies.
         .target(name: "Agent", dependencies: ["Linalg", "SizerCore"]),
-        .target(name: "SizerTestSupport", dependencies: ["Circuits", "Evaluation", "WorkerPool"]),
+        .target(name: "SizerTestSupport", dependencies: ["Circuits", "Evaluation", "WorkerPool", "SizerClient"]),
         .testTarget(name: "SizerTests", dependencies: [
             "SizerCore", "Circuits", "SpiceEngine", "WorkerPool", "SimulationWorker", "Evaluation",
-            "SizerTestSupport",
+            "SizerTestSupport", "SizerProtocol", "SizerClient", "Store", "Daemon",
         ]),
         // Optimizer and numerics tests: no simulator, no processes.
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Linalg", "SizerCore"]),

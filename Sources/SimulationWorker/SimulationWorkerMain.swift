@@ -14,7 +14,7 @@ public enum SimulationWorkerMain {
     public static func run() -> Int32 {
         if let directory = ProcessInfo.processInfo.environment["SIZER_WORKER_DIRECTORY"] {
             // ngspice reads .spiceinit from here and from HOME, and writes model-check logs here.
-            FileManager.default.changeCurrentDirectoryPath(directory)
+            guard FileManager.default.changeCurrentDirectoryPath(directory) else { return 4 }
         }
         let channel = WorkerChannel.takeOverStandardIO()
         let simulator: NgspiceSimulator

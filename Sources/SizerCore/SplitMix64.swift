@@ -33,3 +33,8 @@ public enum StableHash {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
+
+/// The version of Sizer, logged with every job and policy.
+public enum SizerVersion {
+    public static let current = "0.2.0"
+}

@@ -3,6 +3,8 @@ import Circuits
 import Evaluation
 import Foundation
 import SizerCore
+import SizerClient
+import SizerProtocol
 import WorkerPool
 
 extension Sizer {
@@ -24,8 +26,14 @@ extension Sizer {
         @Option(help: "JSON file mapping metric names to target values (defaults: the spec file's).")
         var targets: String?
 
-        @Flag(help: "Load the deck from scratch instead of the fast parameter path (for checking).")
+        @Flag(help: "Load the deck from scratch instead of the fast parameter path (for checking; implies --local).")
         var freshLoad = false
+
+        @Option(help: "The daemon's Unix socket; used (and the evaluation logged) when a daemon listens there.")
+        var socket = ProcessInfo.processInfo.environment["SIZER_SOCKET"] ?? "var/sizerd.sock"
+
+        @Flag(help: "Simulate in this process's own worker pool even when a daemon is running.")
+        var local = false
 
         func validate() throws {
             for assignment in assignments where !assignment.contains("=") {
@@ -47,6 +55,24 @@ extension Sizer {
             }
             let targetList = try TargetFile.load(targets, circuit: circuit)
             let cornerList = try circuit.corners(corners)
+            if !local, !freshLoad, !self.circuit.hasSuffix(".json"), output.specDirectories.isEmpty,
+               let client = try? SizerClient(socketPath: socket) {
+                try reportingErrors {
+                    _ = try client.hello()
+                    let result = try client.call(SizerProtocol.Eval.self, .init(
+                        circuit: circuit.name, designs: [design], corners: CornerSelection.parse(corners),
+                        targets: targets == nil ? nil : targetList))
+                    let candidate = result.results[0]
+                    if output.json {
+                        try ConnectionOptions().printJSON(result)
+                    } else {
+                        print(CandidateText.text(circuit: circuit, result: candidate))
+                        print("logged    job \(result.jobId) in the daemon's run log")
+                    }
+                    if candidate.outcome != .ok { throw ExitCode(1) }
+                }
+                return
+            }
             let pool = WorkerPool(configuration: .init(workers: min(cornerList.count, WorkerPoolConfiguration.coreCount)),
                                   launch: .simulationWorker())
             try await pool.start()
@@ -138,5 +164,29 @@ enum TargetFile {
             targets[index].target = value
         }
         return targets
+    }
+}
+
+/// Text of one candidate evaluated by the daemon.
+enum CandidateText {
+    static func text(circuit: Circuit, result: CandidateResult) -> String {
+        var lines = ["circuit  \(circuit.name)", "outcome  \(result.outcome.rawValue)"]
+        if let message = result.message { lines.append("message  \(message)") }
+        lines.append("design   " + circuit.space.names.map { "\($0)=\(EvalReport.format(result.design[$0]))" }.joined(separator: " "))
+        if !result.metrics.isEmpty {
+            lines.append(result.corners.count > 1 ? "metrics (worst case over \(result.corners.count) corners)" : "metrics")
+            for name in result.metrics.keys.sorted() {
+                lines.append("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(EvalReport.format(result.metrics[name] ?? nil))")
+            }
+        }
+        if result.outcome == .ok {
+            lines.append("specs")
+            for spec in result.specs {
+                let op = spec.bound == .lower ? ">=" : "<="
+                lines.append("  \(spec.metric.padding(toLength: 20, withPad: " ", startingAt: 0)) \(EvalReport.format(spec.value)) \(op) \(EvalReport.format(spec.target))  \(spec.met ? "PASS" : "FAIL")")
+            }
+        }
+        lines.append("reward   \(String(format: "%.6f", result.reward))")
+        return lines.joined(separator: "\n")
     }
 }

@@ -1,16 +1,96 @@
 import ArgumentParser
+import Circuits
+import Daemon
+import Foundation
+import Logging
 import SimulationWorker
+import WorkerPool
 
 @main
-struct Sizerd: ParsableCommand {
+struct Sizerd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sizerd",
-        abstract: "The Sizer daemon and its simulation worker.",
-        subcommands: [Worker.self]
+        abstract: "The Sizer daemon: simulation worker pool, run log and JSON-RPC socket.",
+        subcommands: [Serve.self, Worker.self],
+        defaultSubcommand: Serve.self
     )
 }
 
 extension Sizerd {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve JSON-RPC on a Unix socket until SIGTERM or SIGINT (the default command).")
+
+        @Option(help: "Unix socket path (created with mode 0660).")
+        var socket = DaemonConfiguration.defaultSocketPath
+
+        @Option(help: "SQLite run log (created and migrated if needed).")
+        var db = DaemonConfiguration.defaultDatabasePath
+
+        @Option(help: "Simulation worker processes (default: one per core).")
+        var workers = WorkerPoolConfiguration.coreCount
+
+        @Option(help: "Also listen on TCP, [HOST:]PORT (HOST defaults to 127.0.0.1; needs --token-file).")
+        var tcp: String?
+
+        @Option(help: "File holding the token TCP clients must send in hello.")
+        var tokenFile: String?
+
+        @Flag(help: "Allow --tcp on a non-loopback address.")
+        var allowRemoteTcp = false
+
+        @Option(help: "Seconds an agent may stay silent before its job returns to the queue.")
+        var leaseSeconds: Double = 30
+
+        func validate() throws {
+            guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
+            guard leaseSeconds.isFinite, leaseSeconds >= 1, leaseSeconds <= 3600 else {
+                throw ValidationError("--lease-seconds must be between 1 and 3600")
+            }
+            if tcp != nil && tokenFile == nil { throw ValidationError("--tcp needs --token-file") }
+            if let (host, _) = try parsedTCP(), !allowRemoteTcp, !["127.0.0.1", "::1", "localhost"].contains(host) {
+                throw ValidationError("--tcp \(host) is not a loopback address; add --allow-remote-tcp to mean it")
+            }
+        }
+
+        func parsedTCP() throws -> (String, Int)? {
+            guard let tcp else { return nil }
+            let parts = tcp.split(separator: ":", omittingEmptySubsequences: false)
+            let host = parts.count > 1 ? parts.dropLast().joined(separator: ":") : "127.0.0.1"
+            guard let port = Int(parts.last ?? ""), (0...65535).contains(port) else {
+                throw ValidationError("--tcp must be [HOST:]PORT, not \(tcp)")
+            }
+            return (host, port)
+        }
+
+        func run() async throws {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = ProcessInfo.processInfo.environment["SIZER_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+                return handler
+            }
+            let logger = Logger(label: "sizerd")
+            var token: String?
+            if let tokenFile {
+                guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                    throw ValidationError("cannot read --token-file \(tokenFile)")
+                }
+                token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let token, token.count >= 16 else { throw ValidationError("the token in \(tokenFile) must have at least 16 characters") }
+            }
+            let tcpAddress = try parsedTCP()
+            let configuration = DaemonConfiguration(
+                socketPath: socket, databasePath: db, workers: workers, tcpHost: tcpAddress?.0, tcpPort: tcpAddress?.1,
+                token: token, leaseSeconds: leaseSeconds, paths: SizerPaths.resolve())
+            do {
+                try await SizerDaemon.run(configuration: configuration, logger: logger)
+            } catch let error as DaemonError {
+                logger.critical("\(error.description)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
     /// The simulation child process started by the worker pool; not for direct use.
     struct Worker: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import SizerCore
+import SizerProtocol
+
+/// Per-connection facts the dispatcher needs.
+public actor ConnectionSession {
+    /// TCP connections must authenticate with the token in `hello` first.
+    public private(set) var authenticated: Bool
+    let requiredToken: String?
+
+    public init(requiredToken: String?) {
+        self.requiredToken = requiredToken
+        authenticated = requiredToken == nil
+    }
+
+    func authenticate(token: String?) -> Bool {
+        guard let requiredToken else { return true }
+        // Compare in constant time: the token guards a network port.
+        let a = Array((token ?? "").utf8), b = Array(requiredToken.utf8)
+        var difference = a.count ^ b.count
+        for index in 0..<max(a.count, b.count) {
+            difference |= Int((index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0))
+        }
+        authenticated = difference == 0
+        return authenticated
+    }
+}
+
+/// Turns one request line into at most one response, sending stream notifications on the way.
+/// The one place where errors get their wire form.
+public struct Dispatcher: Sendable {
+    typealias Handler = @Sendable (JSONValue?, ConnectionSession, @escaping @Sendable (RPCNotification) async -> Void)
+        async throws -> JSONValue
+
+    let service: SizingService
+    let logger: Logger
+    let workers: Int
+    private var handlers: [String: Handler] = [:]
+    /// Methods that may take long; the connection runs them concurrently with later requests.
+    public static let longRunning: Set<String> = [JobsWatch.name, AgentClaim.name, AgentEvaluate.name, Eval.name, JobsReplay.name]
+
+    public init(service: SizingService, logger: Logger, workers: Int) {
+        self.service = service
+        self.logger = logger
+        self.workers = workers
+        registerAll()
+    }
+
+    /// The method name of a request line, if it has one (to decide whether it may run concurrently).
+    public static func methodName(of line: Data) -> String? {
+        guard case .object(let object)? = try? SizerJSON.decoder().decode(JSONValue.self, from: line),
+              case .string(let method)? = object["method"] else { return nil }
+        return method
+    }
+
+    public func handle(line: Data, session: ConnectionSession,
+                       notify: @escaping @Sendable (RPCNotification) async -> Void) async -> RPCResponse? {
+        let value: JSONValue
+        do {
+            value = try SizerJSON.decoder().decode(JSONValue.self, from: line)
+        } catch {
+            return RPCResponse(id: nil, error: RPCError(.parseError, "not valid JSON: \(Self.describe(error))"))
+        }
+        guard case .object(let object) = value else {
+            return RPCResponse(id: nil, error: RPCError(.invalidRequest, "a request must be a JSON object, not \(value.typeName)"))
+        }
+        let id = try? WireCoding.decode(RPCID.self, from: object["id"])
+        guard object["jsonrpc"] == .string("2.0") else {
+            return RPCResponse(id: id, error: RPCError(.invalidRequest, "\"jsonrpc\": \"2.0\" is required"))
+        }
+        guard case .string(let method)? = object["method"] else {
+            return RPCResponse(id: id, error: RPCError(.invalidRequest, "\"method\" must be a string"))
+        }
+        if let raw = object["id"], raw != .null, id == nil {
+            return RPCResponse(id: nil, error: RPCError(.invalidRequest, "\"id\" must be a string or an integer"))
+        }
+        let params = object["params"]
+        if let params, params != .null {
+            guard case .object = params else {
+                return RPCResponse(id: id, error: RPCError(.invalidParams, "params must be an object"))
+            }
+        }
+        let isNotification = object["id"] == nil
+        let result: JSONValue
+        do {
+            guard let handler = handlers[method] else {
+                throw RPCError(.methodNotFound, "unknown method '\(method)' (methods: \(MethodNames.all.joined(separator: ", ")))")
+            }
+            if method != Hello.name, !(await session.authenticated) {
+                throw RPCError(.unauthorized, "send hello with the token first")
+            }
+            result = try await handler(params, session, notify)
+        } catch {
+            let wire = Self.wireError(error)
+            if wire.code == RPCErrorCode.internalError.rawValue {
+                logger.error("internal error", metadata: ["method": "\(method)", "error": "\(error)"])
+            }
+            return isNotification ? nil : RPCResponse(id: id, error: wire)
+        }
+        return isNotification ? nil : RPCResponse(id: id, result: result)
+    }
+
+    static func wireError(_ error: any Error) -> RPCError {
+        if let convertible = error as? any RPCErrorConvertible { return convertible.rpcError }
+        return RPCError(.internalError, "\(error)")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+
+    // MARK: Registration
+
+    private mutating func register<M: RPCMethod>(
+        _ method: M.Type,
+        _ body: @escaping @Sendable (M.Params, ConnectionSession, @escaping @Sendable (RPCNotification) async -> Void) async throws -> M.Result
+    ) {
+        handlers[M.name] = { params, session, notify in
+            let typed = try WireCoding.decode(M.Params.self, from: params)
+            return try WireCoding.value(try await body(typed, session, notify))
+        }
+    }
+
+    private mutating func registerAll() {
+        let service = service
+        let workers = workers
+        register(Hello.self) { params, session, _ in
+            guard params.protocolVersion == ProtocolLimits.version else {
+                throw RPCError(.unsupportedVersion, "this sizerd speaks protocol version \(ProtocolLimits.version), not \(params.protocolVersion)")
+            }
+            guard await session.authenticate(token: params.token) else {
+                throw RPCError(.unauthorized, "wrong or missing token")
+            }
+            return Hello.Result(protocolVersion: ProtocolLimits.version, server: "sizerd", version: SizerVersion.current,
+                                ngspice: service.environment.ngspiceVersion, pdk: service.environment.pdk,
+                                workers: workers, maxLineBytes: ProtocolLimits.maxRequestLineBytes,
+                                methods: MethodNames.all)
+        }
+        register(CircuitsList.self) { _, _, _ in await service.listCircuits() }
+        register(CircuitsDescribe.self) { params, _, _ in try await service.describe(params) }
+        register(Eval.self) { params, _, _ in try await service.eval(params) }
+        register(JobsSubmit.self) { params, _, _ in try await service.submit(params) }
+        register(JobsGet.self) { params, _, _ in try await service.job(params.id) }
+        register(JobsList.self) { params, _, _ in try await service.list(params) }
+        register(JobsCancel.self) { params, _, _ in try await service.cancel(params.id) }
+        register(JobsHistory.self) { params, _, _ in try await service.history(params.id) }
+        register(JobsReplay.self) { params, _, _ in try await service.replay(params.id) }
+        register(JobsWatch.self) { params, _, notify in
+            let events = try await service.watch(params.id)
+            for await event in events {
+                await notify(RPCNotification(method: TurnEvent.method, params: try WireCoding.value(event)))
+            }
+            return try await service.job(params.id)
+        }
+        register(AgentClaim.self) { params, _, _ in
+            let wait = params.waitSeconds ?? 0
+            guard wait.isFinite, (0...300).contains(wait) else {
+                throw RPCError(.invalidParams, "params.wait_seconds must be between 0 and 300")
+            }
+            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+            while true {
+                if let claimed = try await service.claim(params) { return AgentClaim.Result(claimed: claimed) }
+                // Poll: a claim is a cheap indexed query, and a waiting agent needs no wake-up plumbing.
+                guard ContinuousClock.now < deadline, !Task.isCancelled else { return AgentClaim.Result(claimed: nil) }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        register(AgentHeartbeat.self) { params, _, _ in try await service.heartbeat(params) }
+        register(AgentEvaluate.self) { params, _, _ in try await service.evaluateTurn(params) }
+        register(AgentFinish.self) { params, _, _ in try await service.finish(params) }
+        register(PoliciesSave.self) { params, _, _ in try await service.savePolicy(params) }
+        register(PoliciesGet.self) { params, _, _ in try await service.policy(params) }
+    }
+}

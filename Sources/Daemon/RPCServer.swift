@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SizerCore
+import SizerProtocol
+
+/// Serves newline-delimited JSON-RPC on a Unix socket (and optionally loopback TCP).
+/// Every connection runs in its own child task, so one bad client never stops the daemon.
+public struct RPCServer: Service {
+    let configuration: DaemonConfiguration
+    let dispatcher: Dispatcher
+    let service: SizingService
+    let logger: Logger
+    /// Resolved once both listeners are bound (tests and `sd_notify` wait for it).
+    let onListening: @Sendable () -> Void
+
+    public init(configuration: DaemonConfiguration, dispatcher: Dispatcher, service: SizingService, logger: Logger,
+                onListening: @escaping @Sendable () -> Void = {}) {
+        self.configuration = configuration
+        self.dispatcher = dispatcher
+        self.service = service
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    typealias Connection = NIOAsyncChannel<FramedLine, ByteBuffer>
+
+    public func run() async throws {
+        let unix = try await bindUnix()
+        var listeners: [(NIOAsyncChannel<Connection, Never>, String?)] = [(unix, nil)]
+        if let port = configuration.tcpPort {
+            guard let token = configuration.token, !token.isEmpty else {
+                throw DaemonError("--tcp needs a non-empty token (--token-file)")
+            }
+            let host = configuration.tcpHost ?? "127.0.0.1"
+            let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port, childChannelInitializer: Self.initializeConnection)
+            logger.info("listening", metadata: ["tcp": "\(host):\(tcp.channel.localAddress?.port ?? port)"])
+            listeners.append((tcp, token))
+        }
+        logger.info("listening", metadata: ["socket": "\(configuration.socketPath)"])
+        onListening()
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for (listener, token) in listeners {
+                    group.addTask { await accept(on: listener, token: token) }
+                }
+            }
+        } onGracefulShutdown: {
+            Task { await service.beginShutdown() }
+        }
+        try? FileManager.default.removeItem(atPath: configuration.socketPath)
+        logger.info("server stopped")
+    }
+
+    private func bindUnix() async throws -> NIOAsyncChannel<Connection, Never> {
+        let path = configuration.socketPath
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if FileManager.default.fileExists(atPath: path) {
+            // A live daemon answers on its socket: never steal it; a stale file is removed.
+            if SocketProbe.isListening(unixPath: path) {
+                throw DaemonError("another sizerd is listening on \(path)")
+            }
+            try FileManager.default.removeItem(atPath: path)
+        }
+        // 0660: owner and group may connect; set by umask around bind so there is no window
+        // in which the socket is more open.
+        let previous = umask(0o117)
+        defer { umask(previous) }
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false,
+                  childChannelInitializer: Self.initializeConnection)
+    }
+
+    @Sendable static func initializeConnection(_ channel: Channel) -> EventLoopFuture<Connection> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(
+                ByteToMessageHandler(LineFramer(maxLength: ProtocolLimits.maxRequestLineBytes)))
+            return try Connection(wrappingChannelSynchronously: channel)
+        }
+    }
+
+    private func accept(on listener: NIOAsyncChannel<Connection, Never>, token: String?) async {
+        do {
+            try await listener.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in inbound.cancelOnGracefulShutdown() {
+                        group.addTask {
+                            await serve(connection, session: ConnectionSession(requiredToken: token))
+                        }
+                    }
+                }
+            }
+        } catch {
+            logger.error("listener failed: \(error)")
+        }
+    }
+
+    private func serve(_ connection: Connection, session: ConnectionSession) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                let writer = LineWriter(outbound: outbound)
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await frame in inbound.cancelOnGracefulShutdown() {
+                        switch frame {
+                        case .tooLong(let bytes):
+                            await writer.send(RPCResponse(id: nil, error: RPCError(.parseError,
+                                "line of \(bytes) bytes exceeds the limit of \(ProtocolLimits.maxRequestLineBytes) bytes; it was skipped")))
+                        case .line(let buffer):
+                            let line = Data(buffer.readableBytesView)
+                            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                            let method = Dispatcher.methodName(of: line)
+                            let work: @Sendable () async -> Void = {
+                                let response = await dispatcher.handle(line: line, session: session) { note in
+                                    await writer.send(note)
+                                }
+                                if let response { await writer.send(response) }
+                            }
+                            // Long methods run beside later requests; the rest answer in order.
+                            if let method, Dispatcher.longRunning.contains(method) {
+                                group.addTask { await work() }
+                            } else {
+                                await work()
+                            }
+                        }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection closed: \(error)")
+        }
+    }
+}
+
+/// Serializes whole lines onto a connection shared by concurrent requests.
+actor LineWriter {
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private var broken = false
+
+    init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.outbound = outbound
+    }
+
+    func send<T: Encodable>(_ message: T) async {
+        guard !broken else { return }
+        do {
+            var data = try SizerJSON.encoder().encode(message)
+            data.append(0x0A)
+            try await outbound.write(ByteBuffer(bytes: data))
+        } catch {
+            // The client went away; the request's effects are already committed.
+            broken = true
+        }
+    }
+}
+
+/// A daemon start-up failure with a message for the operator.
+public struct DaemonError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Whether something accepts connections on a Unix socket path.
+enum SocketProbe {
+    static func isListening(unixPath: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(unixPath.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return result == 0
+    }
+}

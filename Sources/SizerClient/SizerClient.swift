@@ -1,0 +1,153 @@
+import Foundation
+import SizerCore
+import SizerProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking client for `sizerd`: one connection, one call at a time (calls from several threads
+/// are serialized). Errors the daemon answers are thrown as `RPCError`.
+public final class SizerClient: @unchecked Sendable {
+    private let fd: Int32
+    private let lock = NSLock()
+    private var buffer: [UInt8] = []
+    private var nextID: Int64 = 1
+    public let endpoint: String
+
+    /// Connects to a Unix socket.
+    public init(socketPath: String) throws {
+        endpoint = socketPath
+        fd = try Self.connectUnix(socketPath)
+    }
+
+    /// Connects to a TCP listener and authenticates with the token.
+    public init(host: String, port: Int, token: String) throws {
+        endpoint = "\(host):\(port)"
+        fd = try Self.connectTCP(host: host, port: port)
+        _ = try hello(token: token)
+    }
+
+    deinit { Glibc.close(fd) }
+
+    /// Negotiates the protocol version (and authenticates on TCP).
+    public func hello(token: String? = nil, client: String = "sizer \(SizerVersion.current)") throws -> Hello.Result {
+        try call(Hello.self, Hello.Params(client: client, token: token))
+    }
+
+    /// Calls a method and waits for its response; notifications arriving meanwhile go to `onNotification`.
+    public func call<M: RPCMethod>(_ method: M.Type, _ params: M.Params,
+                                   onNotification: (RPCNotification) throws -> Void = { _ in }) throws -> M.Result {
+        lock.lock()
+        defer { lock.unlock() }
+        let id = RPCID.number(nextID)
+        nextID += 1
+        let request = RPCRequest(id: id, method: M.name, params: try WireCoding.value(params))
+        var line = try SizerJSON.encoder().encode(request)
+        line.append(0x0A)
+        try writeAll(Array(line))
+        while true {
+            let data = try readLine()
+            let value = try SizerJSON.decoder().decode(JSONValue.self, from: data)
+            guard case .object(let object) = value else { throw ClientError("the daemon sent a non-object line") }
+            if object["id"] == nil, object["method"] != nil {
+                try onNotification(try SizerJSON.decoder().decode(RPCNotification.self, from: data))
+                continue
+            }
+            let response = try SizerJSON.decoder().decode(RPCResponse.self, from: data)
+            guard response.id == id else { continue }
+            if let error = response.error { throw error }
+            do {
+                return try WireCoding.decode(M.Result.self, from: response.result ?? .null)
+            } catch {
+                throw ClientError("unreadable result of \(M.name): \(error.message)")
+            }
+        }
+    }
+
+    // MARK: Socket plumbing
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ClientError("lost the connection to sizerd at \(endpoint): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+
+    private func readLine() throws -> Data {
+        var searched = 0
+        while true {
+            if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+                let line = Data(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            searched = buffer.count
+            guard buffer.count <= ProtocolLimits.maxResponseLineBytes else {
+                throw ClientError("a response line exceeded \(ProtocolLimits.maxResponseLineBytes) bytes")
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ClientError("lost the connection to sizerd at \(endpoint): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { throw ClientError("sizerd at \(endpoint) closed the connection") }
+            buffer += chunk[..<count]
+        }
+    }
+
+    static func connectUnix(_ path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ClientError("socket(): \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            Glibc.close(fd)
+            throw ClientError("socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw ClientError("cannot connect to sizerd at \(path): \(reason) (is it running? start it with `sizerd --socket \(path)`)")
+        }
+        return fd
+    }
+
+    static func connectTCP(host: String, port: Int) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
+            throw ClientError("cannot resolve \(host)")
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ClientError("socket(): \(String(cString: strerror(errno)))") }
+        guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw ClientError("cannot connect to sizerd at \(host):\(port): \(reason)")
+        }
+        return fd
+    }
+}
+
+/// A client-side failure: no daemon, a lost connection, an unreadable reply.
+public struct ClientError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import SizerCore
+
+/// A request id: a number or a string, echoed in the response.
+public enum RPCID: Codable, Sendable, Hashable, CustomStringConvertible {
+    case number(Int64)
+    case string(String)
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) { self = .number(number) }
+        else { self = .string(try container.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .number(let value): "\(value)"
+        case .string(let value): value
+        }
+    }
+}
+
+/// One request (with an id) or notification (without).
+public struct RPCRequest: Codable, Sendable {
+    public var jsonrpc: String
+    public var id: RPCID?
+    public var method: String
+    public var params: JSONValue?
+
+    public init(id: RPCID?, method: String, params: JSONValue?) {
+        jsonrpc = "2.0"
+        self.id = id
+        self.method = method
+        self.params = params
+    }
+}
+
+/// One response: `result` or `error`. `id` is null when the request could not be read.
+public struct RPCResponse: Codable, Sendable {
+    public var jsonrpc: String
+    public var id: RPCID?
+    public var result: JSONValue?
+    public var error: RPCError?
+
+    public init(id: RPCID?, result: JSONValue) {
+        jsonrpc = "2.0"
+        self.id = id
+        self.result = result
+        error = nil
+    }
+
+    public init(id: RPCID?, error: RPCError) {
+        jsonrpc = "2.0"
+        self.id = id
+        result = nil
+        self.error = error
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(jsonrpc, forKey: .jsonrpc)
+        // JSON-RPC: `id` is always present in a response (null if unknown).
+        if let id { try container.encode(id, forKey: .id) } else { try container.encodeNil(forKey: .id) }
+        if let error { try container.encode(error, forKey: .error) } else { try container.encode(result ?? .null, forKey: .result) }
+    }
+}
+
+/// A server-to-client notification (no id), for streams such as `jobs.watch`.
+public struct RPCNotification: Codable, Sendable {
+    public var jsonrpc: String
+    public var method: String
+    public var params: JSONValue
+
+    public init(method: String, params: JSONValue) {
+        jsonrpc = "2.0"
+        self.method = method
+        self.params = params
+    }
+}
+
+/// Limits and the version of the wire protocol.
+public enum ProtocolLimits {
+    /// The protocol version `hello` negotiates.
+    public static let version = 1
+    /// The longest request line the daemon reads; longer lines are answered with a parse error
+    /// and skipped up to their newline, and the connection stays usable.
+    public static let maxRequestLineBytes = 1 << 20
+    /// The longest response line a client accepts (a long job's history can be large).
+    public static let maxResponseLineBytes = 256 << 20
+}
+
+/// Encodes and decodes typed values to and from `JSONValue` with the one Sizer JSON configuration.
+public enum WireCoding {
+    public static func value<T: Encodable>(_ value: T) throws -> JSONValue {
+        let data = try SizerJSON.encoder().encode(value)
+        return try SizerJSON.decoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Decodes params, turning decoding failures into `invalidParams` errors that name the field.
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue?) throws(RPCError) -> T {
+        do {
+            let data = try SizerJSON.encoder().encode(value ?? .object([:]))
+            return try SizerJSON.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw RPCError(.invalidParams, describe(error))
+        } catch {
+            throw RPCError(.invalidParams, "unreadable params: \(error)")
+        }
+    }
+
+    /// One line for a decoding error: which field, what was wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            let parts = keys.map { key -> String in
+                if let index = key.intValue { return "[\(index)]" }
+                return "." + snakeCase(key.stringValue)
+            }
+            return "params" + parts.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])) is required"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) must be \(typeDescription(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) must be \(typeDescription(type)), not null"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "invalid params"
+        }
+    }
+
+    static func typeDescription(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is UInt64.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "a boolean"
+        default:
+            let name = "\(type)"
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "a valid \(name)"
+        }
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

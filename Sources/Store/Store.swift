@@ -1,0 +1,366 @@
+import Foundation
+import GRDB
+import SizerCore
+
+/// The run log: one SQLite file in WAL mode, so `sqlite3` can read it while the daemon writes.
+/// Every method is one transaction that keeps the log's invariants; no SQL lives elsewhere.
+public final class Store: Sendable {
+    private let writer: any DatabaseWriter
+    public let path: String
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // A turn acknowledged to the agent must survive a power cut, not just a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+        writer = pool
+        self.path = path
+    }
+
+    /// Opens an existing database for reading only (no migration), e.g. for `sizer replay --db`.
+    public init(readingOnly path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.notFound, "no database at \(path)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        writer = try DatabaseQueue(path: path, configuration: configuration)
+        self.path = path
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    // MARK: Jobs
+
+    /// Inserts a queued job (or a running one, for `eval`) and returns it.
+    public func createJob(_ job: NewJob, status: String = "queued") throws -> JobRecord {
+        try writer.write { db in
+            let circuitID = try Self.circuitID(db, job.circuit)
+            let environmentID = try Self.environmentID(db, job.environment)
+            let now = Self.now()
+            try db.execute(sql: """
+                INSERT INTO jobs (kind, circuit_id, environment_id, optimizer, budget, group_size, seed, targets_json,
+                                  target_source, corners_json, config_json, status, created_at, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [job.kind, circuitID, environmentID, job.optimizer, job.budget, job.groupSize, job.seed,
+                                 try JSONText.encode(job.targets), job.targetSource, try JSONText.encode(job.corners),
+                                 job.configJSON, status, now, status == "running" ? now : nil])
+            return try Self.job(db, id: db.lastInsertedRowID)!
+        }
+    }
+
+    public func job(id: Int64) throws -> JobRecord? {
+        try writer.read { db in try Self.job(db, id: id) }
+    }
+
+    /// Jobs, newest first.
+    public func jobs(status: String?, limit: Int) throws -> [JobRecord] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                \(Self.jobSelect) WHERE (?1 IS NULL OR j.status = ?1) ORDER BY j.id DESC LIMIT ?2
+                """, arguments: [status, limit])
+            return try rows.map(Self.jobRecord)
+        }
+    }
+
+    /// Leases the oldest queued sizing or training job to `agent`.
+    public func claimNextJob(agent: String, optimizers: [String]?, token: String, leaseSeconds: Double) throws -> JobRecord? {
+        try writer.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, optimizer FROM jobs WHERE status = 'queued' AND kind != 'eval' ORDER BY id
+                """)
+            guard let row = rows.first(where: { optimizers?.contains($0["optimizer"]) ?? true }) else { return nil }
+            let id: Int64 = row["id"]
+            let now = Self.now()
+            try db.execute(sql: """
+                UPDATE jobs SET status = 'running', agent = ?, lease_token = ?, lease_expires_at = ?,
+                                attempts = attempts + 1, started_at = coalesce(started_at, ?)
+                WHERE id = ?
+                """, arguments: [agent, token, now + leaseSeconds, now, id])
+            return try Self.job(db, id: id)
+        }
+    }
+
+    /// Extends the lease of a job its holder still owns; throws `conflict` otherwise.
+    public func renewLease(jobID: Int64, token: String, leaseSeconds: Double) throws -> JobRecord {
+        try writer.write { db in
+            let job = try Self.leasedJob(db, id: jobID, token: token, allowCancelled: true)
+            if job.status == "running" {
+                try db.execute(sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ?",
+                               arguments: [Self.now() + leaseSeconds, jobID])
+            }
+            return try Self.job(db, id: jobID)!
+        }
+    }
+
+    /// Checks that `token` holds the lease of a running job.
+    public func leasedJob(id: Int64, token: String) throws -> JobRecord {
+        try writer.read { db in try Self.leasedJob(db, id: id, token: token, allowCancelled: false) }
+    }
+
+    /// Sends running jobs whose lease has lapsed back to the queue (except `busy` ones, whose turn is
+    /// being simulated); they resume from their last committed turn. Returns their ids.
+    public func requeueExpiredLeases(except busy: Set<Int64>) throws -> [Int64] {
+        try writer.write { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM jobs WHERE status = 'running' AND kind != 'eval' AND lease_expires_at < ?
+                """, arguments: [Self.now()]).filter { !busy.contains($0) }
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE jobs SET status = 'queued', agent = NULL, lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """, arguments: [id])
+            }
+            return ids
+        }
+    }
+
+    /// Commits one turn: checks the lease (unless `token` is nil, for `eval`), the turn order and the
+    /// budget, numbers the simulations, inserts turn, candidates and corners, updates the job's
+    /// running figures and renews the lease, all in one transaction.
+    public func recordTurn(jobID: Int64, token: String?, turn: Int, candidates: [CandidateRecord],
+                           wallSeconds: Double, leaseSeconds: Double) throws -> (job: JobRecord, turn: LoggedTurn) {
+        try writer.write { db in
+            let job: JobRecord
+            if let token {
+                job = try Self.leasedJob(db, id: jobID, token: token, allowCancelled: false)
+            } else {
+                guard let found = try Self.job(db, id: jobID) else { throw StoreError(.notFound, "no job \(jobID)") }
+                job = found
+            }
+            guard turn == job.turns else {
+                throw StoreError(.conflict, "job \(jobID) expects turn \(job.turns), not \(turn)")
+            }
+            guard job.simulationsUsed + candidates.count <= job.budget else {
+                throw StoreError(.budgetExceeded, "job \(jobID) has \(job.budget - job.simulationsUsed) of \(job.budget) simulations left; \(candidates.count) requested")
+            }
+            let now = Self.now()
+            try db.execute(sql: """
+                INSERT INTO turns (job_id, turn, agent, attempt, wall_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [jobID, turn, job.agent, job.attempts, wallSeconds, now])
+            let turnID = db.lastInsertedRowID
+            var logged: [CandidateRecord] = []
+            var best = job.bestReward
+            var toSuccess = job.simulationsToSuccess
+            for (offset, var candidate) in candidates.enumerated() {
+                candidate.position = offset
+                candidate.simulation = job.simulationsUsed + offset + 1
+                try db.execute(sql: """
+                    INSERT INTO candidates (turn_id, job_id, turn, position, simulation, x_json, design_json, outcome,
+                                            reward, meets_all_specs, metrics_json, specs_json, message, sim_seconds, worker)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [turnID, jobID, turn, candidate.position, candidate.simulation,
+                                     try candidate.x.map(JSONText.encode), try JSONText.encode(candidate.design),
+                                     candidate.outcome.rawValue, candidate.reward, candidate.meetsAllSpecs,
+                                     try JSONText.encode(candidate.metrics), try JSONText.encode(candidate.specs),
+                                     candidate.message, candidate.simSeconds, candidate.worker])
+                let candidateID = db.lastInsertedRowID
+                for corner in candidate.corners {
+                    try db.execute(sql: """
+                        INSERT INTO candidate_corners (candidate_id, corner, outcome, metrics_json, errors_json, sim_seconds)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [candidateID, corner.corner, corner.outcome.rawValue,
+                                         try JSONText.encode(corner.metrics), try JSONText.encode(corner.errors),
+                                         corner.simSeconds])
+                }
+                best = max(best ?? candidate.reward, candidate.reward)
+                if candidate.meetsAllSpecs && toSuccess == nil { toSuccess = candidate.simulation }
+                logged.append(candidate)
+            }
+            try db.execute(sql: """
+                UPDATE jobs SET turns = turns + 1, simulations_used = simulations_used + ?, best_reward = ?,
+                                meets_all_specs = ?, simulations_to_success = ?,
+                                lease_expires_at = CASE WHEN lease_token IS NULL THEN NULL ELSE ? END
+                WHERE id = ?
+                """, arguments: [candidates.count, best, toSuccess != nil, toSuccess, now + leaseSeconds, jobID])
+            return (try Self.job(db, id: jobID)!, LoggedTurn(turn: turn, agent: job.agent, wallSeconds: wallSeconds,
+                                                              candidates: logged))
+        }
+    }
+
+    /// Ends a job: `done` or `failed` by its lease holder (or by the daemon when `token` is nil),
+    /// or back to `queued` when the holder gives it up.
+    public func finishJob(id: Int64, token: String?, status: String, error: String?) throws -> JobRecord {
+        try writer.write { db in
+            if let token {
+                _ = try Self.leasedJob(db, id: id, token: token, allowCancelled: false)
+            } else if try Self.job(db, id: id) == nil {
+                throw StoreError(.notFound, "no job \(id)")
+            }
+            switch status {
+            case "queued":
+                try db.execute(sql: """
+                    UPDATE jobs SET status = 'queued', agent = NULL, lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """, arguments: [id])
+            case "done", "failed":
+                try db.execute(sql: """
+                    UPDATE jobs SET status = ?, error = ?, lease_token = NULL, lease_expires_at = NULL, finished_at = ?
+                    WHERE id = ?
+                    """, arguments: [status, error, Self.now(), id])
+            default:
+                throw StoreError(.invalid, "a job can be finished as done, failed or queued, not \(status)")
+            }
+            return try Self.job(db, id: id)!
+        }
+    }
+
+    /// Cancels a queued or running job; a finished job cannot be cancelled.
+    public func cancelJob(id: Int64) throws -> JobRecord {
+        try writer.write { db in
+            guard let job = try Self.job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
+            guard job.status == "queued" || job.status == "running" else {
+                throw StoreError(.conflict, "job \(id) is already \(job.status)")
+            }
+            try db.execute(sql: """
+                UPDATE jobs SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = ?
+                WHERE id = ?
+                """, arguments: [Self.now(), id])
+            return try Self.job(db, id: id)!
+        }
+    }
+
+    /// Every committed turn of a job, in order, with candidates and their corners.
+    public func turns(jobID: Int64) throws -> [LoggedTurn] {
+        try writer.read { db in
+            let cornerRows = try Row.fetchAll(db, sql: """
+                SELECT cc.* FROM candidate_corners cc JOIN candidates k ON k.id = cc.candidate_id
+                WHERE k.job_id = ? ORDER BY cc.candidate_id, cc.rowid
+                """, arguments: [jobID])
+            var corners: [Int64: [CornerRecord]] = [:]
+            for row in cornerRows {
+                corners[row["candidate_id"], default: []].append(CornerRecord(
+                    corner: row["corner"], outcome: EvalOutcome(rawValue: row["outcome"]) ?? .failed,
+                    metrics: try JSONText.decode(Metrics.self, row["metrics_json"]),
+                    errors: try JSONText.decode([String].self, row["errors_json"]), simSeconds: row["sim_seconds"]))
+            }
+            let turnRows = try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE job_id = ? ORDER BY turn",
+                                            arguments: [jobID])
+            var turns = turnRows.map { LoggedTurn(turn: $0["turn"], agent: $0["agent"], wallSeconds: $0["wall_seconds"],
+                                                  candidates: []) }
+            let index = Dictionary(uniqueKeysWithValues: turns.enumerated().map { ($1.turn, $0) })
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM candidates WHERE job_id = ? ORDER BY simulation",
+                                        arguments: [jobID]) {
+                let xText: String? = row["x_json"]
+                var candidate = CandidateRecord(
+                    position: row["position"], x: try xText.map { try JSONText.decode([Double].self, $0) },
+                    design: try JSONText.decode([String: Double].self, row["design_json"]),
+                    outcome: EvalOutcome(rawValue: row["outcome"]) ?? .failed, reward: row["reward"],
+                    meetsAllSpecs: row["meets_all_specs"], metrics: try JSONText.decode(Metrics.self, row["metrics_json"]),
+                    specs: try JSONText.decode([SpecResult].self, row["specs_json"]), message: row["message"],
+                    simSeconds: row["sim_seconds"], worker: row["worker"], corners: corners[row["id"]] ?? [])
+                candidate.simulation = row["simulation"]
+                if let slot = index[row["turn"]] { turns[slot].candidates.append(candidate) }
+            }
+            return turns
+        }
+    }
+
+    // MARK: Policies
+
+    public func savePolicy(_ policy: PolicyRecord) throws -> Int64 {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO policies (circuit, algorithm, spec_hash, feature_version, simulations, seed, code_version,
+                                      checkpoint_json, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [policy.circuit, policy.algorithm, policy.specHash, policy.featureVersion,
+                                 policy.simulations, policy.seed, policy.codeVersion, policy.checkpointJSON, Self.now()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// A policy by id, or the newest for a circuit and algorithm.
+    public func policy(id: Int64?, circuit: String?, algorithm: String?) throws -> PolicyRecord? {
+        try writer.read { db in
+            let row: Row?
+            if let id {
+                row = try Row.fetchOne(db, sql: "SELECT * FROM policies WHERE id = ?", arguments: [id])
+            } else {
+                row = try Row.fetchOne(db, sql: """
+                    SELECT * FROM policies WHERE circuit = ? AND algorithm = ? ORDER BY id DESC LIMIT 1
+                    """, arguments: [circuit, algorithm])
+            }
+            return row.map {
+                PolicyRecord(id: $0["id"], circuit: $0["circuit"], algorithm: $0["algorithm"], specHash: $0["spec_hash"],
+                             featureVersion: $0["feature_version"], simulations: $0["simulations"], seed: $0["seed"],
+                             codeVersion: $0["code_version"], checkpointJSON: $0["checkpoint_json"],
+                             createdAt: $0["created_at"])
+            }
+        }
+    }
+
+    // MARK: Reading rows
+
+    static let jobSelect = """
+        SELECT j.*, c.name AS circuit_name, c.spec_hash AS circuit_spec_hash
+        FROM jobs j JOIN circuits c ON c.id = j.circuit_id
+        """
+
+    static func job(_ db: Database, id: Int64) throws -> JobRecord? {
+        try Row.fetchOne(db, sql: "\(jobSelect) WHERE j.id = ?", arguments: [id]).map(jobRecord)
+    }
+
+    static func leasedJob(_ db: Database, id: Int64, token: String, allowCancelled: Bool) throws -> JobRecord {
+        guard let job = try job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
+        if allowCancelled && job.status == "cancelled" { return job }
+        guard job.status == "running" else { throw StoreError(.conflict, "job \(id) is \(job.status), not running") }
+        guard job.leaseToken == token else {
+            throw StoreError(.conflict, "job \(id) is not leased to you (the lease lapsed or another agent holds it)")
+        }
+        return job
+    }
+
+    static func jobRecord(_ row: Row) throws -> JobRecord {
+        JobRecord(
+            id: row["id"], kind: row["kind"], circuit: row["circuit_name"], specHash: row["circuit_spec_hash"],
+            optimizer: row["optimizer"], budget: row["budget"], groupSize: row["group_size"], seed: row["seed"],
+            targets: try JSONText.decode([SpecTarget].self, row["targets_json"]), targetSource: row["target_source"],
+            corners: try JSONText.decode([String].self, row["corners_json"]), configJSON: row["config_json"],
+            status: row["status"], simulationsUsed: row["simulations_used"], turns: row["turns"],
+            bestReward: row["best_reward"], meetsAllSpecs: row["meets_all_specs"],
+            simulationsToSuccess: row["simulations_to_success"], agent: row["agent"], leaseToken: row["lease_token"],
+            leaseExpiresAt: row["lease_expires_at"], attempts: row["attempts"], error: row["error"],
+            createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+    }
+
+    static func circuitID(_ db: Database, _ circuit: CircuitRecord) throws -> Int64 {
+        try db.execute(sql: "INSERT OR IGNORE INTO circuits (name, spec_hash, spec_json) VALUES (?, ?, ?)",
+                       arguments: [circuit.name, circuit.specHash, circuit.specJSON])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM circuits WHERE name = ? AND spec_hash = ?",
+                                  arguments: [circuit.name, circuit.specHash])!
+    }
+
+    static func environmentID(_ db: Database, _ environment: EnvironmentRecord) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO environments (sizer_version, ngspice_version, pdk, pdk_hash, created_at)
+            VALUES (?, ?, ?, ?, ?)
+            """, arguments: [environment.sizerVersion, environment.ngspiceVersion, environment.pdk,
+                             environment.pdkHash, now()])
+        return try Int64.fetchOne(db, sql: """
+            SELECT id FROM environments WHERE sizer_version = ? AND ngspice_version = ? AND pdk = ? AND pdk_hash = ?
+            """, arguments: [environment.sizerVersion, environment.ngspiceVersion, environment.pdk,
+                             environment.pdkHash])!
+    }
+}
+
+/// JSON text columns, with the one Sizer JSON configuration.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try SizerJSON.encoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try SizerJSON.decoder().decode(T.self, from: Data(text.utf8))
+    }
+}
