@@ -15,25 +15,12 @@ public enum LatinHypercube {
         for column in 0..<dimension {
             var strata = Array(0..<count)
             for i in stride(from: count - 1, to: 0, by: -1) {
-                strata.swapAt(i, generator.index(below: i + 1))
+                strata.swapAt(i, generator.uniformIndex(below: i + 1))
             }
             for row in 0..<count {
                 points[row][column] = (Double(strata[row]) + generator.nextUnit()) * width
             }
         }
         return points
-    }
-}
-
-extension SplitMix64 {
-    /// Uniform in 0..<bound (multiply-high, bias below 2^-50 for the sizes used here).
-    mutating func index(below bound: Int) -> Int {
-        precondition(bound > 0)
-        return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-
-    /// A point drawn uniformly from [0, 1)^dimension.
-    mutating func unitPoint(dimension: Int) -> [Double] {
-        (0..<dimension).map { _ in nextUnit() }
     }
 }

@@ -25,7 +25,7 @@ public struct RandomSearch: Optimizer {
         var proposals: [[Double]] = []
         proposals.reserveCapacity(max(count, 0))
         for index in used..<(used + max(count, 0)) {
-            proposals.append(index < budget ? design[index] : generator.unitPoint(dimension: task.dimension))
+            proposals.append(index < budget ? design[index] : generator.uniformPoint(dimension: task.dimension))
         }
         return proposals
     }
