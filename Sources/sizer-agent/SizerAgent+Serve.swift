@@ -59,9 +59,10 @@ extension SizerAgent {
                     let optimizer = try registry.make(claimed)
                     let stopOnSuccess = claimed.job.config.flatMap(\.stopOnSuccess) ?? false
                     Self.note("job \(claimed.job.id): \(claimed.job.circuit) with \(optimizer.name), turn \(claimed.history.count), \(claimed.job.simulationsUsed)/\(claimed.job.budget) sims")
-                    ending = try JobRunner(client: client, claimed: claimed, optimizer: optimizer,
-                                           stopOnSuccess: stopOnSuccess,
-                                           log: verbose ? Self.note : { _ in }).run(keeper: keeper)
+                    let log: (String) -> Void = verbose ? { Self.note($0) } : { _ in }
+                    let runner = JobRunner(client: client, claimed: claimed, optimizer: optimizer,
+                                           stopOnSuccess: stopOnSuccess, log: log)
+                    ending = try runner.run(keeper: keeper)
                 } catch let error as OptimizerUnavailable {
                     let job = try client.call(AgentFinish.self, .init(jobId: claimed.lease.jobId, token: claimed.lease.token,
                                                                        status: .failed, error: error.description))

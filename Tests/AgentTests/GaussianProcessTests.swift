@@ -38,7 +38,7 @@ import Testing
     func likelihoodGradientMatchesFiniteDifferences(seed: UInt64) throws {
         // Given random data in 3 dimensions and random hyperparameters
         var generator = SplitMix64(seed: seed)
-        let inputs = (0..<12).map { _ in generator.unitPoint(dimension: 3) }
+        let inputs = (0..<12).map { _ in generator.uniformPoint(dimension: 3) }
         let outputs = inputs.map { sin(3 * $0[0]) + $0[1] - $0[2] * $0[2] + 0.1 * generator.nextUnit() }
         let (mean, scale) = GaussianProcess.standardization(of: outputs)
         let y = outputs.map { ($0 - mean) / scale }
