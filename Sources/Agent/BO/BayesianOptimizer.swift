@@ -24,9 +24,9 @@ public struct BayesianOptimizer: Optimizer {
     public func initialDesignSize(for task: SizingTask) -> Int {
         let groupSize = max(task.groupSize, 1)
         let wanted = max(task.dimension + 1, config.initialDesignTurns * groupSize)
-        let cap = max(2, Int(Double(task.budget) * config.initialDesignBudgetFraction))
-        let wholeTurns = (min(wanted, cap) + groupSize - 1) / groupSize * groupSize
-        return max(0, min(wholeTurns, task.budget))
+        let cap = Int(Double(task.budget) * config.initialDesignBudgetFraction)
+        let wholeTurns = max(min(wanted, cap) / groupSize, 1) * groupSize
+        return max(0, min(max(wholeTurns, 2), task.budget))
     }
 
     public func propose(task: SizingTask, history: [TurnRecord], count: Int,
