@@ -63,12 +63,34 @@ import Testing
         }
     }
 
+    @Test func lengthscalePriorGradientMatchesFiniteDifferences() {
+        let config = GaussianProcess.FitConfig()
+        let theta = [log(0.1), log(2.0), log(0.7), 0.3, log(1e-4)]
+        let analytic = GaussianProcess.logPrior(theta, config: config)
+        #expect(analytic.value < 0)
+        // Only the lengthscales have a prior
+        #expect(analytic.gradient[3] == 0 && analytic.gradient[4] == 0)
+        let h = 1e-6
+        for i in 0..<3 {
+            var plus = theta, minus = theta
+            plus[i] += h
+            minus[i] -= h
+            let numeric = (GaussianProcess.logPrior(plus, config: config).value
+                - GaussianProcess.logPrior(minus, config: config).value) / (2 * h)
+            #expect(abs(analytic.gradient[i] - numeric) < 1e-6)
+        }
+        var off = config
+        off.lengthscalePriorMedian = 0
+        #expect(GaussianProcess.logPrior(theta, config: off).value == 0)
+    }
+
     @Test func fittingRaisesTheLikelihoodAboveTheDefaultStart() throws {
         let (inputs, outputs) = Self.data()
         let (mean, scale) = GaussianProcess.standardization(of: outputs)
         let y = outputs.map { ($0 - mean) / scale }
         var generator = SplitMix64(seed: 2)
-        let config = GaussianProcess.FitConfig()
+        var config = GaussianProcess.FitConfig()
+        config.lengthscalePriorMedian = 0  // plain maximum likelihood
         let start = GaussianProcess.startingPoints(dimension: 2, config: config, using: &generator)[0]
         let before = try GaussianProcess.logMarginalLikelihood(
             inputs: inputs, standardizedOutputs: y, hyperparameters: .init(vector: start)).value

@@ -1,9 +1,9 @@
 /// Bayesian optimization settings, stored with every job. The defaults are the reported runs.
 public struct BOConfig: Codable, Sendable, Hashable {
-    /// The initial Latin hypercube has min(max(d + 1, initialDesignTurns · G), max(2, budget ·
-    /// initialDesignBudgetFraction)) points, rounded up to whole turns (at most the budget):
-    /// enough for a first GP, yet at most a third of the budget (8 to 17 points for budgets
-    /// 25 to 100, G = 8, d ≤ 16).
+    /// The initial Latin hypercube has min(max(d + 1, initialDesignTurns · G), budget ·
+    /// initialDesignBudgetFraction) points, rounded down to whole turns but at least one turn
+    /// and at least 2 points (no GP can be fitted before any data): enough for a first GP, yet at most about a third of
+    /// the budget. With G = 8 and d ≤ 16: 8 points for budget 25, 16 for budgets 50 to 100.
     public var initialDesignTurns = 2
     /// The largest share of the budget the initial design may take.
     public var initialDesignBudgetFraction = 1.0 / 3

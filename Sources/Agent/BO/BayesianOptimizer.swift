@@ -24,9 +24,9 @@ public struct BayesianOptimizer: Optimizer {
     public func initialDesignSize(for task: SizingTask) -> Int {
         let groupSize = max(task.groupSize, 1)
         let wanted = max(task.dimension + 1, config.initialDesignTurns * groupSize)
-        let cap = max(2, Int(Double(task.budget) * config.initialDesignBudgetFraction))
-        let wholeTurns = (min(wanted, cap) + groupSize - 1) / groupSize * groupSize
-        return max(0, min(wholeTurns, task.budget))
+        let cap = Int(Double(task.budget) * config.initialDesignBudgetFraction)
+        let wholeTurns = max(min(wanted, cap) / groupSize, 1) * groupSize
+        return max(0, min(max(wholeTurns, 2), task.budget))
     }
 
     public func propose(task: SizingTask, history: [TurnRecord], count: Int,
@@ -55,13 +55,15 @@ public struct BayesianOptimizer: Optimizer {
             return proposals
         }
 
-        // Kriging believer: designs already chosen this turn count as observed at their mean.
+        // Kriging believer: designs already chosen this turn count as observed at their mean
+        // (if conditioning fails, the duplicate check below still keeps the batch apart).
         var best = data.map(\.reward).max()!
-        for x in proposals {
+        func believe(_ x: [Double]) {
             let believed = gp.predict(x).mean
             gp = (try? gp.conditioned(on: x, observation: believed)) ?? gp
             best = max(best, believed)
         }
+        proposals.forEach(believe)
 
         // Candidates for this turn: space-filling plus local perturbations of the best designs.
         let candidates = candidatePool(data: data, dimension: d, using: &generator)
@@ -75,9 +77,7 @@ public struct BayesianOptimizer: Optimizer {
             }
             let choice = maximize(acquisition, over: candidates, avoiding: taken, using: &generator)
                 ?? generator.uniformPoint(dimension: d)
-            let believed = gp.predict(choice).mean
-            gp = (try? gp.conditioned(on: choice, observation: believed)) ?? gp
-            best = max(best, believed)
+            believe(choice)
             proposals.append(choice)
             taken.append(choice)
         }

@@ -21,6 +21,12 @@ extension GaussianProcess {
         /// Noise variance bounds, in standardized output units; the floor keeps K well conditioned.
         public var minNoiseVariance = 1e-6
         public var maxNoiseVariance = 1.0
+        /// A log-normal prior on each lengthscale, with median lengthscalePriorMedian · √d (the
+        /// typical distance between points grows with √d), so that a few points cannot drive the
+        /// lengthscales to the bounds. 0 turns the prior off (plain maximum likelihood).
+        public var lengthscalePriorMedian = 0.2
+        /// Standard deviation of log ℓ under that prior.
+        public var lengthscalePriorStd = 1.0
 
         public init() {}
 
@@ -33,7 +39,8 @@ extension GaussianProcess {
         }
     }
 
-    /// A GP on (inputs, outputs) with the hyperparameters of highest log marginal likelihood found.
+    /// A GP on (inputs, outputs) with the hyperparameters of highest log marginal likelihood plus
+    /// log prior found (maximum a posteriori; maximum likelihood with the prior turned off).
     public static func fit(inputs: [[Double]], outputs: [Double], config: FitConfig = FitConfig(),
                            using generator: inout SplitMix64) throws -> GaussianProcess {
         precondition(inputs.count == outputs.count && !inputs.isEmpty)
@@ -77,7 +84,23 @@ extension GaussianProcess {
         }
     }
 
-    /// Projected Adam ascent; returns the best point visited, nil if the first one fails.
+    /// The log density (up to a constant) of the lengthscale prior, and its gradient in θ.
+    static func logPrior(_ theta: [Double], config: FitConfig) -> (value: Double, gradient: [Double]) {
+        var gradient = [Double](repeating: 0, count: theta.count)
+        guard config.lengthscalePriorMedian > 0, config.lengthscalePriorStd > 0 else { return (0, gradient) }
+        let d = theta.count - 2
+        let center = log(config.lengthscalePriorMedian * Double(max(d, 1)).squareRoot())
+        let precision = 1 / (config.lengthscalePriorStd * config.lengthscalePriorStd)
+        var value = 0.0
+        for k in 0..<d {
+            let offset = theta[k] - center
+            value -= 0.5 * precision * offset * offset
+            gradient[k] = -precision * offset
+        }
+        return (value, gradient)
+    }
+
+    /// Projected Adam ascent on the log posterior; returns the best point visited, nil if the first one fails.
     static func maximizeLikelihood(from start: [Double], inputs: [[Double]], y: [Double],
                                    config: FitConfig) -> (value: Double, theta: [Double])? {
         let beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
@@ -86,9 +109,13 @@ extension GaussianProcess {
         var v = m
         var best: (value: Double, theta: [Double])?
         for step in 1...max(config.iterations, 1) {
-            guard let (value, gradient) = try? logMarginalLikelihood(
-                inputs: inputs, standardizedOutputs: y, hyperparameters: Hyperparameters(vector: theta)),
-                value.isFinite, gradient.allSatisfy(\.isFinite) else { break }
+            guard let (likelihood, likelihoodGradient) = try? logMarginalLikelihood(
+                inputs: inputs, standardizedOutputs: y, hyperparameters: Hyperparameters(vector: theta))
+            else { break }
+            let prior = logPrior(theta, config: config)
+            let value = likelihood + prior.value
+            let gradient = zip(likelihoodGradient, prior.gradient).map { $0 + $1 }
+            guard value.isFinite, gradient.allSatisfy(\.isFinite) else { break }
             if best == nil || value > best!.value { best = (value, theta) }
             let correction1 = 1 - pow(beta1, Double(step)), correction2 = 1 - pow(beta2, Double(step))
             for i in theta.indices {
