@@ -1,0 +1,53 @@
+/// Dense kernels over raw buffers, for networks whose weights live in one flat parameter vector
+/// (so Adam and checkpoints see a single `[Double]`). Weights are row-major `rows x columns`.
+///
+/// Plain loops over one sample at a time; the buffers keep debug builds from paying a bounds
+/// check per multiply-add.
+public enum DenseKernels {
+    /// `output = weights * input + bias`.
+    @inlinable
+    public static func affine(weights: UnsafeBufferPointer<Double>, bias: UnsafeBufferPointer<Double>,
+                              input: UnsafeBufferPointer<Double>, output: UnsafeMutableBufferPointer<Double>) {
+        let rows = output.count, columns = input.count
+        precondition(weights.count == rows * columns && bias.count == rows)
+        for r in 0..<rows {
+            var sum = bias[r]
+            let base = r * columns
+            for c in 0..<columns { sum += weights[base + c] * input[c] }
+            output[r] = sum
+        }
+    }
+
+    /// `inputGradient = weights^T * outputGradient` (the gradient flowing back through `affine`).
+    @inlinable
+    public static func transposedProduct(weights: UnsafeBufferPointer<Double>,
+                                         outputGradient: UnsafeBufferPointer<Double>,
+                                         inputGradient: UnsafeMutableBufferPointer<Double>) {
+        let rows = outputGradient.count, columns = inputGradient.count
+        precondition(weights.count == rows * columns)
+        for c in 0..<columns { inputGradient[c] = 0 }
+        for r in 0..<rows {
+            let g = outputGradient[r]
+            if g == 0 { continue }
+            let base = r * columns
+            for c in 0..<columns { inputGradient[c] += weights[base + c] * g }
+        }
+    }
+
+    /// `weightGradient += outputGradient * input^T`, `biasGradient += outputGradient`.
+    @inlinable
+    public static func accumulateOuterProduct(outputGradient: UnsafeBufferPointer<Double>,
+                                              input: UnsafeBufferPointer<Double>,
+                                              weightGradient: UnsafeMutableBufferPointer<Double>,
+                                              biasGradient: UnsafeMutableBufferPointer<Double>) {
+        let rows = outputGradient.count, columns = input.count
+        precondition(weightGradient.count == rows * columns && biasGradient.count == rows)
+        for r in 0..<rows {
+            let g = outputGradient[r]
+            biasGradient[r] += g
+            if g == 0 { continue }
+            let base = r * columns
+            for c in 0..<columns { weightGradient[base + c] += g * input[c] }
+        }
+    }
+}
