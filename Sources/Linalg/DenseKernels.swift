@@ -10,11 +10,25 @@ public enum DenseKernels {
                               input: UnsafeBufferPointer<Double>, output: UnsafeMutableBufferPointer<Double>) {
         let rows = output.count, columns = input.count
         precondition(weights.count == rows * columns && bias.count == rows)
+        // Four partial sums: a single running sum is bound by the add latency (strict FP order
+        // forbids the compiler from splitting it); four independent chains run ~3x faster.
+        let blocked = columns & ~3
         for r in 0..<rows {
-            var sum = bias[r]
             let base = r * columns
-            for c in 0..<columns { sum += weights[base + c] * input[c] }
-            output[r] = sum
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var c = 0
+            while c < blocked {
+                s0 += weights[base + c] * input[c]
+                s1 += weights[base + c + 1] * input[c + 1]
+                s2 += weights[base + c + 2] * input[c + 2]
+                s3 += weights[base + c + 3] * input[c + 3]
+                c += 4
+            }
+            while c < columns {
+                s0 += weights[base + c] * input[c]
+                c += 1
+            }
+            output[r] = bias[r] + ((s0 + s1) + (s2 + s3))
         }
     }
 

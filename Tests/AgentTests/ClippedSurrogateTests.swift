@@ -31,7 +31,8 @@ import Testing
                        PolicySample(features: [0, 1], action: action, oldLogDensity: old)]
         let surrogate = ClippedSurrogate(clipEpsilon: 0.2, klCoefficient: 0.5, entropyCoefficient: 0.1)
         // When
-        let result = surrogate.evaluate(policy: policy, reference: policy, samples: samples, advantages: [2, -1])
+        let result = surrogate.evaluate(policy: policy, references: samples.map { policy.distribution(features: $0.features) },
+                                         samples: samples, advantages: [2, -1])
         // Then: objective mean (2.4 - 1.5) / 2; KL to itself 0; entropy 2 (-1 + 0.5 (1 + log 2 pi)).
         let entropy = 2 * (-1 + 0.5 * (1 + log(2 * Double.pi)))
         #expect(abs(result.loss - (-0.45 - 0.1 * entropy)) < 1e-12)
@@ -64,11 +65,12 @@ import Testing
             advantages.append(k % 2 == 0 ? 1.3 : -0.8)
         }
         let surrogate = ClippedSurrogate(clipEpsilon: 0.2, klCoefficient: 0.3, entropyCoefficient: 0.05)
+        let references = samples.map { reference.distribution(features: $0.features) }
         // When
-        let result = surrogate.evaluate(policy: current, reference: reference, samples: samples, advantages: advantages)
+        let result = surrogate.evaluate(policy: current, references: references, samples: samples, advantages: advantages)
         let numeric = centralDifferences(current.parameters) { p in
             let moved = GaussianPolicy(shape: shape, minLogStd: -3, maxLogStd: 0, parameters: p)
-            return surrogate.evaluate(policy: moved, reference: reference, samples: samples, advantages: advantages).loss
+            return surrogate.evaluate(policy: moved, references: references, samples: samples, advantages: advantages).loss
         }
         // Then: both branches of the clip are exercised, and the gradient is exact.
         #expect(result.clipFraction > 0 && result.clipFraction < 1)

@@ -48,15 +48,17 @@ public struct ClippedSurrogate: Sendable {
         min(ratio * advantage, min(max(ratio, 1 - epsilon), 1 + epsilon) * advantage)
     }
 
-    public func evaluate(policy: GaussianPolicy, reference: GaussianPolicy,
+    /// `references[i]` is the frozen reference policy's distribution for `samples[i]`; it does
+    /// not change during an update, so the caller computes it once.
+    public func evaluate(policy: GaussianPolicy, references: [GaussianPolicy.Distribution],
                          samples: [PolicySample], advantages: [Double]) -> Evaluation {
-        precondition(samples.count == advantages.count && !samples.isEmpty)
+        precondition(samples.count == advantages.count && samples.count == references.count && !samples.isEmpty)
         let n = Double(samples.count)
         var result = Evaluation(loss: 0, gradient: [Double](repeating: 0, count: policy.parameterCount),
                                 approxKL: 0, klToReference: 0, clipFraction: 0, entropy: 0)
-        for (sample, advantage) in zip(samples, advantages) {
+        for i in samples.indices {
+            let sample = samples[i], advantage = advantages[i], piRef = references[i]
             let pi = policy.distribution(features: sample.features)
-            let piRef = reference.distribution(features: sample.features)
 
             // Clipped policy-gradient term.
             let logDensity = DiagonalGaussian.logDensity(of: sample.action, mean: pi.mean, logStd: pi.logStd)

@@ -67,12 +67,13 @@ public enum TurnGroupUpdate {
         // 2. Clipped surrogate + KL + entropy, a few epochs of minibatch Adam steps.
         let surrogate = ClippedSurrogate(clipEpsilon: config.clipEpsilon, klCoefficient: config.klCoefficient,
                                          entropyCoefficient: config.entropyCoefficient)
+        let references = samples.map { reference.distribution(features: $0.features) }
         let batchSize = max(1, config.minibatchSize)
         for _ in 0..<config.epochs {
             let order = shuffledIndices(samples.count, using: &generator)
             for start in stride(from: 0, to: order.count, by: batchSize) {
                 let batch = order[start..<min(start + batchSize, order.count)]
-                var step = surrogate.evaluate(policy: policy, reference: reference,
+                var step = surrogate.evaluate(policy: policy, references: batch.map { references[$0] },
                                               samples: batch.map { samples[$0] }, advantages: batch.map { advantages[$0] })
                 let norm = VectorMath.clipNorm(&step.gradient, maxNorm: config.maxGradientNorm)
                 adam.update(&policy.parameters, gradient: step.gradient)
