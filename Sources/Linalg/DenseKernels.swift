@@ -40,11 +40,9 @@ public enum DenseKernels {
         let rows = outputGradient.count, columns = inputGradient.count
         precondition(weights.count == rows * columns)
         for c in 0..<columns { inputGradient[c] = 0 }
-        for r in 0..<rows {
-            let g = outputGradient[r]
-            if g == 0 { continue }
-            let base = r * columns
-            for c in 0..<columns { inputGradient[c] += weights[base + c] * g }
+        guard columns > 0, let y = inputGradient.baseAddress, let w = weights.baseAddress else { return }
+        for r in 0..<rows where outputGradient[r] != 0 {
+            axpy(outputGradient[r], w + r &* columns, y, columns)
         }
     }
 
@@ -56,12 +54,29 @@ public enum DenseKernels {
                                               biasGradient: UnsafeMutableBufferPointer<Double>) {
         let rows = outputGradient.count, columns = input.count
         precondition(weightGradient.count == rows * columns && biasGradient.count == rows)
+        guard let x = input.baseAddress, let w = weightGradient.baseAddress else { return }
         for r in 0..<rows {
             let g = outputGradient[r]
             biasGradient[r] += g
             if g == 0 { continue }
-            let base = r * columns
-            for c in 0..<columns { weightGradient[base + c] += g * input[c] }
+            axpy(g, x, w + r &* columns, columns)
+        }
+    }
+
+    /// `y[0..<n] += a * x[0..<n]`, four lanes at a time with all loads before the stores:
+    /// the compiler cannot rule out that `x` and `y` overlap, so a plain loop waits on each store.
+    @inlinable
+    static func axpy(_ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        var c = 0
+        while c &+ 4 <= n {
+            let y0 = y[c] + a * x[c], y1 = y[c &+ 1] + a * x[c &+ 1]
+            let y2 = y[c &+ 2] + a * x[c &+ 2], y3 = y[c &+ 3] + a * x[c &+ 3]
+            y[c] = y0; y[c &+ 1] = y1; y[c &+ 2] = y2; y[c &+ 3] = y3
+            c &+= 4
+        }
+        while c < n {
+            y[c] += a * x[c]
+            c &+= 1
         }
     }
 }
