@@ -1,4 +1,4 @@
-import Agent
+@testable import Agent
 import SizerCore
 import Testing
 
@@ -70,5 +70,25 @@ import Testing
         // TL-GRPO: one group per turn of each task; GRPO: one group (G rollouts) per task.
         #expect(report.diagnostics.groups == (algorithm == .tlgrpo ? 6 : 2))
         #expect(trainer.checkpoint().algorithm == algorithm)
+    }
+}
+
+@Suite struct TrainingInferenceConsistencyTests {
+    @Test func aTurnLevelTrainingRolloutIsWhatThePolicyOptimizerProposes() async throws {
+        // Given: a task with the training rollout's budget (T turns of G candidates).
+        let environment = SyntheticSizingEnvironment()
+        var config = TLGRPOConfig()
+        config.hiddenSizes = [16]
+        config.groupSize = 4
+        config.turnsPerTask = 3
+        let trainer = TLGRPOTrainer(config: config, environment: environment)
+        let task = environment.task(positions: [0.4, 0.7, 0.3], budget: 12, groupSize: 4, seed: 77)
+        // When: the trainer rolls it out, and the optimizer runs it as an agent would.
+        let rollout = try #require(try await trainer.rollOut([task]).first)
+        let history = try await OptimizerRun.history(of: PolicyOptimizer(checkpoint: trainer.checkpoint()),
+                                                     on: task, environment: environment)
+        // Then: the same candidates, turn by turn.
+        #expect(rollout.groups.map(\.rewards) == history.map { $0.candidates.map(\.reward) })
+        #expect(rollout.simulations == 12)
     }
 }
