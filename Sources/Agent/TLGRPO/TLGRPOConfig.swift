@@ -8,7 +8,8 @@ public enum TrainingAlgorithm: String, Codable, Sendable, CaseIterable {
 }
 
 /// TL-GRPO (and trajectory-level GRPO) settings, stored with every job and checkpoint.
-/// Defaults are the run reported in the policy's README section.
+/// Defaults are the reported run: the synthetic environment, 30,000 training simulations, seed 1
+/// (held-out mean best reward 0.71 untrained -> 1.26 trained, success 50 % -> 85 %).
 public struct TLGRPOConfig: Codable, Sendable, Hashable {
     // MARK: - Algorithm
 
@@ -41,7 +42,8 @@ public struct TLGRPOConfig: Codable, Sendable, Hashable {
 
     // MARK: - Optimizer
 
-    /// Adam step size.
+    /// Adam step size. 3e-3 learned faster on the synthetic task (1.29 vs 1.26 at 30,000
+    /// simulations); 1e-3 is kept until a simulated circuit confirms it is stable there.
     public var learningRate = 1e-3
     /// Gradient norm clip (global, before each Adam step).
     public var maxGradientNorm = 1.0
