@@ -46,6 +46,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Standalone SVG plots for reports and benchmarks.
+        .target(name: "Plots"),
         // A blocking Unix-socket (or loopback TCP) client with one typed call per method.
         .target(name: "SizerClient", dependencies: ["SizerProtocol", "SizerCore"]),
         .executableTarget(name: "sizerd", dependencies: [
@@ -55,11 +57,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "sizer", dependencies: [
-            "Evaluation", "Circuits", "SizerCore", "SizerClient", "SizerProtocol", "Store", "Daemon", "WorkerPool",
+            "Evaluation", "Circuits", "SizerCore", "SizerClient", "SizerProtocol", "Store", "Daemon", "WorkerPool", "Plots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sizer-agent", dependencies: [
-            "Agent", "SizerClient", "SizerProtocol", "SizerCore",
+            "Agent", "SizerClient", "SizerProtocol", "SizerCore", "Circuits", "Plots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Dense matrices, Cholesky, Adam: numerics shared by the policy and the Gaussian process.

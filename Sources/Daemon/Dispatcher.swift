@@ -143,6 +143,7 @@ public struct Dispatcher: Sendable {
         }
         register(CircuitsList.self) { _, _, _ in await service.listCircuits() }
         register(CircuitsDescribe.self) { params, _, _ in try await service.describe(params) }
+        register(CircuitsTargets.self) { params, _, _ in try await service.targets(params) }
         register(Eval.self) { params, _, _ in try await service.eval(params) }
         register(JobsSubmit.self) { params, _, _ in try await service.submit(params) }
         register(JobsGet.self) { params, _, _ in try await service.job(params.id) }

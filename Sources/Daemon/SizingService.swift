@@ -105,7 +105,7 @@ public actor SizingService {
         let seed = params.seed ?? 0
         guard seed >= 0 else { throw RPCError(.invalidParams, "params.seed must not be negative") }
         let kind = params.kind ?? .sizing
-        guard kind != .eval else { throw RPCError(.invalidParams, "params.kind must be sizing or training; use the eval method") }
+        guard kind != .eval else { throw RPCError(.invalidParams, "params.kind must be sizing, training or benchmark; use the eval method for one-off evaluations") }
         let (targets, source) = try Self.targets(params, circuit: circuit)
         let corners = try Self.corners(params.corners, circuit: circuit)
         var configJSON: String?
@@ -262,7 +262,7 @@ public actor SizingService {
         let token = UUID().uuidString
         guard let record = try storeCall({
             try store.claimNextJob(agent: params.agent, optimizers: params.optimizers, token: token,
-                                   leaseSeconds: configuration.leaseSeconds)
+                                   leaseSeconds: configuration.leaseSeconds, jobID: params.jobId)
         }) else { return nil }
         let circuit = try circuit(named: record.circuit)
         let history = try storeCall { try store.turns(jobID: record.id) }
@@ -274,9 +274,21 @@ public actor SizingService {
                                   history: history.map(TurnResult.init))
     }
 
-    static func task(_ circuit: Circuit, targets: [SpecTarget]) -> AgentTask {
+    func targets(_ params: CircuitsTargets.Params) throws(RPCError) -> CircuitsTargets.Result {
+        let circuit = try circuit(named: params.circuit)
+        let splits = TargetSplits(spec: circuit.spec)
+        let chosen: [[SpecTarget]]
+        switch params.split {
+        case "train": chosen = splits.train
+        case "test": chosen = splits.test
+        default: throw RPCError(.invalidParams, "params.split must be train or test, not '\(params.split)'")
+        }
+        return CircuitsTargets.Result(targets: chosen, positions: chosen.map { Self.positions(circuit, targets: $0) })
+    }
+
+    static func positions(_ circuit: Circuit, targets: [SpecTarget]) -> [Double] {
         let specs = specs(circuit)
-        let positions = targets.map { target -> Double in
+        return targets.map { target -> Double in
             guard let range = specs.first(where: { $0.metric == target.metric })?.range, range.count == 2,
                   range[1] > range[0] else { return 0.5 }
             let (low, high) = (range[0], range[1])
@@ -285,6 +297,11 @@ public actor SizingService {
                 : (target.target - low) / (high - low)
             return position.isFinite ? min(1, max(0, position)) : 0.5
         }
+    }
+
+    static func task(_ circuit: Circuit, targets: [SpecTarget]) -> AgentTask {
+        let specs = specs(circuit)
+        let positions = positions(circuit, targets: targets)
         let targetSpecs = targets.map { target in
             SpecInfo(metric: target.metric, bound: target.bound, target: target.target, weight: target.weight,
                      range: specs.first(where: { $0.metric == target.metric })?.range)

@@ -100,6 +100,28 @@ public enum CircuitsDescribe: RPCMethod {
     }
 }
 
+/// The spec targets of a circuit's train or test split, with each target's position in its range.
+public enum CircuitsTargets: RPCMethod {
+    public static let name = "circuits.targets"
+    public struct Params: Codable, Sendable {
+        public var circuit: String
+        /// `train` or `test`.
+        public var split: String
+        public init(circuit: String, split: String) {
+            self.circuit = circuit
+            self.split = split
+        }
+    }
+    public struct Result: Codable, Sendable {
+        public var targets: [[SpecTarget]]
+        public var positions: [[Double]]
+        public init(targets: [[SpecTarget]], positions: [[Double]]) {
+            self.targets = targets
+            self.positions = positions
+        }
+    }
+}
+
 /// One-off evaluation of designs in physical units; logged as a job of kind `eval`.
 public enum Eval: RPCMethod {
     public static let name = "eval"
@@ -145,7 +167,7 @@ public enum JobsSubmit: RPCMethod {
         public var corners: CornerSelection?
         /// Optimizer settings, passed through to the agent and stored with the job.
         public var config: JSONValue?
-        /// `sizing` (default) or `training`.
+        /// `sizing` (default), `training` or `benchmark`.
         public var kind: JobKind?
         public init(circuit: String, optimizer: String, budget: Int, groupSize: Int? = nil, seed: Int64? = nil,
                     targets: [SpecTarget]? = nil, testTarget: Int? = nil, trainTarget: Int? = nil,
@@ -322,10 +344,14 @@ public enum AgentClaim: RPCMethod {
         public var optimizers: [String]?
         /// Wait up to this many seconds for a job (0 = answer at once).
         public var waitSeconds: Double?
-        public init(agent: String, optimizers: [String]? = nil, waitSeconds: Double? = nil) {
+        /// Claim this queued job only (training jobs are claimed this way by the trainer that
+        /// submitted them; other claims never take a training job).
+        public var jobId: Int64?
+        public init(agent: String, optimizers: [String]? = nil, waitSeconds: Double? = nil, jobId: Int64? = nil) {
             self.agent = agent
             self.optimizers = optimizers
             self.waitSeconds = waitSeconds
+            self.jobId = jobId
         }
     }
     public struct Claimed: Codable, Sendable {
@@ -494,7 +520,7 @@ public enum PoliciesGet: RPCMethod {
 /// Every method the daemon serves, for `hello` and the docs.
 public enum MethodNames {
     public static let all = [
-        Hello.name, CircuitsList.name, CircuitsDescribe.name, Eval.name,
+        Hello.name, CircuitsList.name, CircuitsDescribe.name, CircuitsTargets.name, Eval.name,
         JobsSubmit.name, JobsGet.name, JobsList.name, JobsCancel.name, JobsHistory.name, JobsWatch.name, JobsReplay.name,
         AgentClaim.name, AgentHeartbeat.name, AgentEvaluate.name, AgentFinish.name,
         PoliciesSave.name, PoliciesGet.name,

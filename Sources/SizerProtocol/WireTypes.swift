@@ -8,9 +8,11 @@ public enum JobStatus: String, Codable, Sendable, CaseIterable {
     public var isFinal: Bool { self == .done || self == .failed || self == .cancelled }
 }
 
-/// Why a job exists: a sizing run, a one-off `eval`, or a training episode of the agent.
+/// Why a job exists: a sizing run, a one-off `eval`, a training episode of the agent, or a run of
+/// `sizer-agent bench`. Only `sizing` jobs are handed to any agent; the others are claimed by id
+/// by the process that submitted them.
 public enum JobKind: String, Codable, Sendable, CaseIterable {
-    case sizing, eval, training
+    case sizing, eval, training, benchmark
 }
 
 /// A job as every method reports it.

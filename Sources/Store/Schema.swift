@@ -24,7 +24,7 @@ enum Schema {
                 );
                 CREATE TABLE jobs (
                     id INTEGER PRIMARY KEY,
-                    kind TEXT NOT NULL CHECK (kind IN ('sizing', 'eval', 'training')),
+                    kind TEXT NOT NULL CHECK (kind IN ('sizing', 'eval', 'training', 'benchmark')),
                     circuit_id INTEGER NOT NULL REFERENCES circuits(id),
                     environment_id INTEGER NOT NULL REFERENCES environments(id),
                     optimizer TEXT NOT NULL,

@@ -73,12 +73,15 @@ public final class Store: Sendable {
         }
     }
 
-    /// Leases the oldest queued sizing or training job to `agent`.
-    public func claimNextJob(agent: String, optimizers: [String]?, token: String, leaseSeconds: Double) throws -> JobRecord? {
+    /// Leases the oldest queued sizing job to `agent`, or the queued job `jobID` (of any kind but eval).
+    public func claimNextJob(agent: String, optimizers: [String]?, token: String, leaseSeconds: Double,
+                             jobID: Int64? = nil) throws -> JobRecord? {
         try writer.write { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, optimizer FROM jobs WHERE status = 'queued' AND kind != 'eval' ORDER BY id
-                """)
+                SELECT id, optimizer FROM jobs
+                WHERE status = 'queued' AND kind != 'eval' AND (?1 IS NULL AND kind = 'sizing' OR id = ?1)
+                ORDER BY id
+                """, arguments: [jobID])
             guard let row = rows.first(where: { optimizers?.contains($0["optimizer"]) ?? true }) else { return nil }
             let id: Int64 = row["id"]
             let now = Self.now()

@@ -6,7 +6,7 @@ struct SizerAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sizer-agent",
         abstract: "The TL-GRPO agent worker: claims sizing jobs from sizerd and runs their optimizers turn by turn.",
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, Train.self, Bench.self, Export.self, Import.self]
     )
 }
 

@@ -9,7 +9,7 @@ struct Sizer: AsyncParsableCommand {
         commandName: "sizer",
         abstract: "Size analog circuits: submit and follow sizing jobs, read and replay their history, evaluate designs.",
         subcommands: [Circuits.self, Eval.self, Submit.self, Status.self, Watch.self, History.self, Replay.self,
-                      Jobs.self, Cancel.self, Bench.self]
+                      Jobs.self, Cancel.self, Report.self, Bench.self]
     )
 }
 
