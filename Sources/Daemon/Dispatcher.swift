@@ -16,14 +16,20 @@ public actor ConnectionSession {
 
     func authenticate(token: String?) -> Bool {
         guard let requiredToken else { return true }
+        // A later hello with a wrong token fails but does not log out the connection.
+        if authenticated { return constantTimeEqual(token ?? "", requiredToken) }
+        authenticated = constantTimeEqual(token ?? "", requiredToken)
+        return authenticated
+    }
+
+    private func constantTimeEqual(_ token: String, _ requiredToken: String) -> Bool {
         // Compare in constant time: the token guards a network port.
-        let a = Array((token ?? "").utf8), b = Array(requiredToken.utf8)
+        let a = Array(token.utf8), b = Array(requiredToken.utf8)
         var difference = a.count ^ b.count
         for index in 0..<max(a.count, b.count) {
             difference |= Int((index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0))
         }
-        authenticated = difference == 0
-        return authenticated
+        return difference == 0
     }
 }
 

@@ -37,6 +37,7 @@ public struct RPCServer: Service {
             let host = configuration.tcpHost ?? "127.0.0.1"
             let tcp = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .bind(host: host, port: port, childChannelInitializer: Self.initializeConnection)
             logger.info("listening", metadata: ["tcp": "\(host):\(tcp.channel.localAddress?.port ?? port)"])
             listeners.append((tcp, token))
@@ -72,6 +73,9 @@ public struct RPCServer: Service {
         let previous = umask(0o117)
         defer { umask(previous) }
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            // A client that sends its requests and shuts its write side (socat, nc -N) still gets
+            // every answer before the connection closes.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false,
                   childChannelInitializer: Self.initializeConnection)
     }

@@ -326,7 +326,9 @@ public actor SizingService {
         guard params.turn == job.turns else {
             throw RPCError(.conflict, "job \(job.id) expects turn \(job.turns), not \(params.turn)")
         }
-        guard !params.candidates.isEmpty else { throw RPCError(.invalidParams, "params.candidates must not be empty") }
+        guard (1...job.groupSize).contains(params.candidates.count) else {
+            throw RPCError(.invalidParams, "params.candidates must hold 1 to \(job.groupSize) designs (the job's group size), not \(params.candidates.count)")
+        }
         guard job.simulationsUsed + params.candidates.count <= job.budget else {
             throw RPCError(.budgetExceeded, "job \(job.id) has \(job.budget - job.simulationsUsed) of \(job.budget) simulations left; \(params.candidates.count) candidates sent")
         }

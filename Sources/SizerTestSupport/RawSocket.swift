@@ -27,6 +27,9 @@ public final class RawSocket {
 
     public func send(_ text: String) { send(Array(text.utf8)) }
 
+    /// Closes the writing side, as `socat` and `nc -N` do at the end of their input.
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
     public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {

@@ -226,7 +226,7 @@ public final class Store: Sendable {
                 throw StoreError(.conflict, "job \(id) is already \(job.status)")
             }
             try db.execute(sql: """
-                UPDATE jobs SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = ?
+                UPDATE jobs SET status = 'cancelled', lease_expires_at = NULL, finished_at = ?
                 WHERE id = ?
                 """, arguments: [Self.now(), id])
             return try Self.job(db, id: id)!
@@ -316,7 +316,8 @@ public final class Store: Sendable {
 
     static func leasedJob(_ db: Database, id: Int64, token: String, allowCancelled: Bool) throws -> JobRecord {
         guard let job = try job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
-        if allowCancelled && job.status == "cancelled" { return job }
+        // A cancelled job keeps its last holder's token, so only that agent learns of the cancel.
+        if allowCancelled && job.status == "cancelled" && job.leaseToken == token && token != "" { return job }
         guard job.status == "running" else { throw StoreError(.conflict, "job \(id) is \(job.status), not running") }
         guard job.leaseToken == token else {
             throw StoreError(.conflict, "job \(id) is not leased to you (the lease lapsed or another agent holds it)")

@@ -158,6 +158,48 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    @Test func aClientThatShutsItsWriteSideStillGetsEveryAnswer() throws {
+        let daemon = try DaemonProcess(workers: 1)
+        // Given requests followed by a half-close (what `echo ... | socat` does),
+        let raw = try RawSocket(path: daemon.socketPath)
+        raw.send(#"{"jsonrpc":"2.0","id":1,"method":"hello","params":{"protocol_version":1}}"# + "\n"
+                 + #"{"jsonrpc":"2.0","id":2,"method":"circuits.describe","params":{"circuit":"ota_l1"}}"# + "\n"
+                 + #"{"jsonrpc":"2.0","id":3,"method":"eval","params":{"circuit":"ota_l1","designs":[{}]}}"# + "\n")
+        raw.shutdownWrite()
+        // then every request is answered before the daemon closes the connection.
+        let ids = (0..<3).compactMap { _ in raw.readObject()?["id"] as? Int }
+        #expect(Set(ids) == [1, 2, 3])
+        #expect(raw.readLine() == nil)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func onlyTheHolderOfACancelledJobLearnsOfTheCancel() throws {
+        let daemon = try DaemonProcess(workers: 1)
+        let client = try daemon.client()
+        let job = try client.call(JobsSubmit.self, .init(circuit: Self.circuit, optimizer: "random", budget: 4, groupSize: 2))
+        let lease = try #require(try client.call(AgentClaim.self, .init(agent: "holder")).claimed).lease
+        _ = try client.call(JobsCancel.self, JobID(id: job.id))
+        #expect(try client.call(AgentHeartbeat.self, LeaseRef(jobId: job.id, token: lease.token)).status == .cancelled)
+        let stranger = #expect(throws: RPCError.self) {
+            try client.call(AgentHeartbeat.self, LeaseRef(jobId: job.id, token: "someone-else"))
+        }
+        #expect(stranger?.kind == .conflict)
+        // The cancelled job takes no more turns, and a turn larger than the group is refused.
+        let refused = #expect(throws: RPCError.self) {
+            try client.call(AgentEvaluate.self, .init(jobId: job.id, token: lease.token, turn: 0,
+                                                      candidates: [Array(repeating: 0.5, count: 7)]))
+        }
+        #expect(refused?.message.contains("cancelled") == true)
+        let other = try client.call(JobsSubmit.self, .init(circuit: Self.circuit, optimizer: "random", budget: 4, groupSize: 2))
+        let otherLease = try #require(try client.call(AgentClaim.self, .init(agent: "holder")).claimed).lease
+        let tooMany = #expect(throws: RPCError.self) {
+            try client.call(AgentEvaluate.self, .init(jobId: other.id, token: otherLease.token, turn: 0,
+                                                      candidates: Array(repeating: Array(repeating: 0.5, count: 7), count: 3)))
+        }
+        #expect(tooMany?.kind == .invalidParams)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test func aWatcherSeesEveryTurnWhileAnotherClientRunsTheJob() async throws {
         let daemon = try DaemonProcess()
         let submitter = try daemon.client()
