@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release}
-optimizer=${SIZER_DEMO_OPTIMIZER:-bo}
+optimizer=${SIZER_DEMO_OPTIMIZER:-tlgrpo}
 budget=${SIZER_DEMO_BUDGET:-50}
 target=${SIZER_DEMO_TARGET:-3}
 mkdir -p var

@@ -71,16 +71,27 @@ extension SizerAgent {
                         guard case .finished(let finished) = ending else {
                             throw ValidationError("benchmark job \(job.id) did not finish (\(ending))")
                         }
+                        let seconds = (ContinuousClock.now - runStart) / .seconds(1)
+                        // A turn's candidates are simulated together, so a success is known only at
+                        // the end of its turn: count the whole turn (the conservative figure).
+                        let turns = try client.call(JobsHistory.self, JobID(id: finished.id)).turns
+                        var used = 0
+                        var atTurnEnd: Int?
+                        for turn in turns where atTurnEnd == nil {
+                            used += turn.candidates.count
+                            if turn.candidates.contains(where: \.meetsAllSpecs) { atTurnEnd = used }
+                        }
                         runs.append(RunResult(jobId: finished.id, target: target, seed: seed,
                                               bestReward: finished.bestReward ?? Reward.invalidFloor,
-                                              simulationsToSuccess: finished.simulationsToSuccess,
-                                              seconds: (ContinuousClock.now - runStart) / .seconds(1)))
-                        if !json {
+                                              simulationsToSuccess: atTurnEnd,
+                                              simulationsToSuccessCandidate: finished.simulationsToSuccess,
+                                              seconds: seconds))
+                        if !json && isatty(STDERR_FILENO) == 1 {
                             FileHandle.standardError.write(Data("\r\(optimizerName): \(runs.count)/\(targets * seeds) runs".utf8))
                         }
                     }
                 }
-                if !json { FileHandle.standardError.write(Data("\n".utf8)) }
+                if !json && isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
                 results[optimizerName] = OptimizerSummary(runs: runs, budget: budget,
                                                           wallSeconds: (ContinuousClock.now - started) / .seconds(1))
             }
@@ -111,7 +122,10 @@ struct RunResult: Codable {
     var target: Int
     var seed: Int
     var bestReward: Double
+    /// Simulations through the end of the turn of the first success (nil: no success).
     var simulationsToSuccess: Int?
+    /// Simulations up to and including the first successful candidate itself.
+    var simulationsToSuccessCandidate: Int?
     var seconds: Double
 }
 
@@ -121,8 +135,11 @@ struct OptimizerSummary: Codable {
     var successes: Int
     /// Runs where some candidate met every spec within the budget.
     var successRate: Double
-    /// Median over the successful runs (nil if none succeeded).
+    /// Median over the successful runs of the simulations through the end of the first successful
+    /// turn (nil if none succeeded).
     var medianSimsToSuccess: Double?
+    /// The same counted up to the successful candidate itself.
+    var medianSimsToSuccessCandidate: Double?
     var meanBestReward: Double
     var wallSeconds: Double
     /// Success rate after 1, 2, ... budget simulations.
@@ -134,17 +151,18 @@ struct OptimizerSummary: Codable {
         let successes = runs.compactMap(\.simulationsToSuccess).sorted()
         self.successes = successes.count
         successRate = Double(successes.count) / Double(max(1, runs.count))
-        if successes.isEmpty {
-            medianSimsToSuccess = nil
-        } else if successes.count % 2 == 1 {
-            medianSimsToSuccess = Double(successes[successes.count / 2])
-        } else {
-            medianSimsToSuccess = Double(successes[successes.count / 2 - 1] + successes[successes.count / 2]) / 2
-        }
+        medianSimsToSuccess = Self.median(successes)
+        medianSimsToSuccessCandidate = Self.median(runs.compactMap(\.simulationsToSuccessCandidate).sorted())
         meanBestReward = runs.map(\.bestReward).reduce(0, +) / Double(max(1, runs.count))
         self.wallSeconds = wallSeconds
         successCurve = (1...budget).map { n in Double(successes.filter { $0 <= n }.count) / Double(max(1, runs.count)) }
         jobs = runs
+    }
+
+    static func median(_ sorted: [Int]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        if sorted.count % 2 == 1 { return Double(sorted[sorted.count / 2]) }
+        return Double(sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }
 
@@ -159,13 +177,14 @@ struct BenchReport: Codable {
 
     func table(order: [String]) -> String {
         var lines = ["\(circuit), budget \(budget) simulations, group \(groupSize), \(targets) test targets x \(seeds) seeds",
-                     "optimizer  success  median sims to success  mean best reward  wall s"]
+                     "optimizer  success  median sims to success (turn end / candidate)  mean best reward  wall s"]
         for name in order {
             guard let s = optimizers[name] else { continue }
-            let median = s.medianSimsToSuccess.map { String(format: "%.1f", $0) } ?? "-"
+            let median = (s.medianSimsToSuccess.map { String(format: "%.1f", $0) } ?? "-") + " / "
+                + (s.medianSimsToSuccessCandidate.map { String(format: "%.1f", $0) } ?? "-")
             lines.append(name.padding(toLength: 9, withPad: " ", startingAt: 0)
                          + String(format: "  %6.1f%%  ", s.successRate * 100)
-                         + String(repeating: " ", count: max(0, 22 - median.count)) + median
+                         + String(repeating: " ", count: max(0, 43 - median.count)) + median
                          + String(format: "  %16.4f  %6.1f", s.meanBestReward, s.wallSeconds))
         }
         return lines.joined(separator: "\n")

@@ -40,8 +40,9 @@ import WorkerPool
         let elapsed = ContinuousClock.now - start
         #expect(result.outcome == .timeout)
         #expect(result.reward == Reward.failureFloor)
-        // Ended by the deadline (1 s), not by the simulation finishing (hours).
-        #expect(elapsed < .seconds(6))
+        // Ended by the deadline (1 s), not by the simulation finishing (hours); the bound is loose
+        // because a loaded 2-core machine can take seconds to spawn and kill processes.
+        #expect(elapsed < .seconds(60))
         let after = await pool.workerPIDs
         #expect(after.count == 1 && after != before)
         let ota = try TestPaths.circuit("ota_l1")

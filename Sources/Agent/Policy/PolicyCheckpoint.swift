@@ -1,4 +1,5 @@
 import Foundation
+import SizerCore
 
 /// A trained policy with everything needed to rebuild it and to tell where it came from.
 public struct PolicyCheckpoint: Codable, Sendable, Hashable {
@@ -50,14 +51,13 @@ public struct PolicyCheckpoint: Codable, Sendable, Hashable {
     }
 
     /// Sorted-key JSON; doubles round-trip exactly.
+    /// The checkpoint as JSON with Sizer's one JSON configuration (snake_case keys).
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+        try SizerJSON.encoder().encode(self)
     }
 
     public init(jsonData: Data) throws {
-        self = try JSONDecoder().decode(PolicyCheckpoint.self, from: jsonData)
+        self = try SizerJSON.decoder().decode(PolicyCheckpoint.self, from: jsonData)
     }
 }
 
