@@ -36,8 +36,10 @@ public actor ConnectionSession {
 /// Turns one request line into at most one response, sending stream notifications on the way.
 /// The one place where errors get their wire form.
 public struct Dispatcher: Sendable {
+    /// Returns the result already encoded as JSON: it is spliced into the response line as is,
+    /// so a large result (a turn, a history) is encoded once.
     typealias Handler = @Sendable (JSONValue?, ConnectionSession, @escaping @Sendable (RPCNotification) async -> Void)
-        async throws -> JSONValue
+        async throws -> Data
 
     let service: SizingService
     let logger: Logger
@@ -53,42 +55,56 @@ public struct Dispatcher: Sendable {
         registerAll()
     }
 
-    /// The method name of a request line, if it has one (to decide whether it may run concurrently).
-    public static func methodName(of line: Data) -> String? {
-        guard case .object(let object)? = try? SizerJSON.decoder().decode(JSONValue.self, from: line),
-              case .string(let method)? = object["method"] else { return nil }
-        return method
+    /// A request line read and checked, ready to run; or the error it is answered with at once.
+    public enum Prepared: Sendable {
+        case call(id: RPCID?, method: String, params: JSONValue?, isNotification: Bool)
+        case reply(Reply)
+
+        /// The method, to decide whether it may run beside later requests.
+        public var method: String? {
+            if case .call(_, let method, _, _) = self { return method }
+            return nil
+        }
     }
 
-    public func handle(line: Data, session: ConnectionSession,
-                       notify: @escaping @Sendable (RPCNotification) async -> Void) async -> RPCResponse? {
+    /// Parses one request line (once) and checks the envelope.
+    public func prepare(line: Data) -> Prepared {
         let value: JSONValue
         do {
             value = try SizerJSON.decoder().decode(JSONValue.self, from: line)
         } catch {
-            return RPCResponse(id: nil, error: RPCError(.parseError, "not valid JSON: \(Self.describe(error))"))
+            return .reply(.error(id: nil, RPCError(.parseError, "not valid JSON: \(Self.describe(error))")))
         }
         guard case .object(let object) = value else {
-            return RPCResponse(id: nil, error: RPCError(.invalidRequest, "a request must be a JSON object, not \(value.typeName)"))
+            return .reply(.error(id: nil, RPCError(.invalidRequest, "a request must be a JSON object, not \(value.typeName)")))
         }
         let id = try? WireCoding.decode(RPCID.self, from: object["id"])
         guard object["jsonrpc"] == .string("2.0") else {
-            return RPCResponse(id: id, error: RPCError(.invalidRequest, "\"jsonrpc\": \"2.0\" is required"))
+            return .reply(.error(id: id, RPCError(.invalidRequest, "\"jsonrpc\": \"2.0\" is required")))
         }
         guard case .string(let method)? = object["method"] else {
-            return RPCResponse(id: id, error: RPCError(.invalidRequest, "\"method\" must be a string"))
+            return .reply(.error(id: id, RPCError(.invalidRequest, "\"method\" must be a string")))
         }
         if let raw = object["id"], raw != .null, id == nil {
-            return RPCResponse(id: nil, error: RPCError(.invalidRequest, "\"id\" must be a string or an integer"))
+            return .reply(.error(id: nil, RPCError(.invalidRequest, "\"id\" must be a string or an integer")))
         }
         let params = object["params"]
         if let params, params != .null {
             guard case .object = params else {
-                return RPCResponse(id: id, error: RPCError(.invalidParams, "params must be an object"))
+                return .reply(.error(id: id, RPCError(.invalidParams, "params must be an object")))
             }
         }
-        let isNotification = object["id"] == nil
-        let result: JSONValue
+        return .call(id: id, method: method, params: params, isNotification: object["id"] == nil)
+    }
+
+    /// Runs a prepared request; nil for notifications (no answer).
+    public func run(_ prepared: Prepared, session: ConnectionSession,
+                    notify: @escaping @Sendable (RPCNotification) async -> Void) async -> Reply? {
+        guard case .call(let id, let method, let params, let isNotification) = prepared else {
+            if case .reply(let reply) = prepared { return reply }
+            return nil
+        }
+        let result: Data
         do {
             guard let handler = handlers[method] else {
                 throw RPCError(.methodNotFound, "unknown method '\(method)' (methods: \(MethodNames.all.joined(separator: ", ")))")
@@ -102,9 +118,9 @@ public struct Dispatcher: Sendable {
             if wire.code == RPCErrorCode.internalError.rawValue {
                 logger.error("internal error", metadata: ["method": "\(method)", "error": "\(error)"])
             }
-            return isNotification ? nil : RPCResponse(id: id, error: wire)
+            return isNotification ? nil : .error(id: id, wire)
         }
-        return isNotification ? nil : RPCResponse(id: id, result: result)
+        return isNotification ? nil : .result(id: id, json: result)
     }
 
     static func wireError(_ error: any Error) -> RPCError {
@@ -128,7 +144,7 @@ public struct Dispatcher: Sendable {
     ) {
         handlers[M.name] = { params, session, notify in
             let typed = try WireCoding.decode(M.Params.self, from: params)
-            return try WireCoding.value(try await body(typed, session, notify))
+            return try SizerJSON.encoder().encode(try await body(typed, session, notify))
         }
     }
 
@@ -182,5 +198,26 @@ public struct Dispatcher: Sendable {
         register(AgentFinish.self) { params, _, _ in try await service.finish(params) }
         register(PoliciesSave.self) { params, _, _ in try await service.savePolicy(params) }
         register(PoliciesGet.self) { params, _, _ in try await service.policy(params) }
+    }
+}
+
+/// What a request line is answered with.
+public enum Reply: Sendable {
+    case result(id: RPCID?, json: Data)
+    case error(id: RPCID?, RPCError)
+
+    /// The response line, without its newline.
+    public func line() throws -> Data {
+        switch self {
+        case .error(let id, let error):
+            return try SizerJSON.encoder().encode(RPCResponse(id: id, error: error))
+        case .result(let id, let json):
+            var line = Data(#"{"id":"#.utf8)
+            line += try id.map { try SizerJSON.encoder().encode($0) } ?? Data("null".utf8)
+            line += Data(#","jsonrpc":"2.0","result":"#.utf8)
+            line += json
+            line += Data("}".utf8)
+            return line
+        }
     }
 }

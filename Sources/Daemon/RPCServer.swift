@@ -112,20 +112,20 @@ public struct RPCServer: Service {
                     for try await frame in inbound.cancelOnGracefulShutdown() {
                         switch frame {
                         case .tooLong(let bytes):
-                            await writer.send(RPCResponse(id: nil, error: RPCError(.parseError,
+                            await writer.send(Reply.error(id: nil, RPCError(.parseError,
                                 "line of \(bytes) bytes exceeds the limit of \(ProtocolLimits.maxRequestLineBytes) bytes; it was skipped")))
                         case .line(let buffer):
                             let line = Data(buffer.readableBytesView)
                             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                            let method = Dispatcher.methodName(of: line)
+                            let prepared = dispatcher.prepare(line: line)
                             let work: @Sendable () async -> Void = {
-                                let response = await dispatcher.handle(line: line, session: session) { note in
+                                let response = await dispatcher.run(prepared, session: session) { note in
                                     await writer.send(note)
                                 }
                                 if let response { await writer.send(response) }
                             }
                             // Long methods run beside later requests; the rest answer in order.
-                            if let method, Dispatcher.longRunning.contains(method) {
+                            if let method = prepared.method, Dispatcher.longRunning.contains(method) {
                                 group.addTask { await work() }
                             } else {
                                 await work()
@@ -150,9 +150,17 @@ actor LineWriter {
     }
 
     func send<T: Encodable>(_ message: T) async {
+        await write { try SizerJSON.encoder().encode(message) }
+    }
+
+    func send(_ reply: Reply) async {
+        await write { try reply.line() }
+    }
+
+    private func write(_ line: () throws -> Data) async {
         guard !broken else { return }
         do {
-            var data = try SizerJSON.encoder().encode(message)
+            var data = try line()
             data.append(0x0A)
             try await outbound.write(ByteBuffer(bytes: data))
         } catch {
