@@ -15,6 +15,13 @@ import Testing
                                                          seed: 3, testTarget: 1))
         let agent = try AgentProcess(socketPath: daemon.socketPath, name: "e2e", arguments: ["--until-idle"],
                                      directory: daemon.directory)
+        // An outside sqlite3 reads the log while the daemon writes it: never locked, never going back.
+        var counts: [Int] = []
+        while agent.process.isRunning && counts.count < 400 {
+            let count = try Sqlite3.query(daemon.databasePath, "SELECT count(*) FROM candidates WHERE job_id = \(job.id)")
+            counts.append(try #require(Int(count), "sqlite3 said: \(count)"))
+        }
+        #expect(counts == counts.sorted())
         #expect(agent.wait(timeout: 300) == 0, "\(agent.log)")
         let done = try client.call(JobsGet.self, JobID(id: job.id))
         #expect(done.status == .done)

@@ -41,6 +41,12 @@ import Testing
         #expect(report.status == 0)
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<polyline"))
 
+        // `sizer eval` goes through the running daemon, which logs it.
+        let eval = try CommandRun.run("sizer", ["eval", "--circuit", "ota_l1", "--set", "ib=4e-5"] + socket)
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(eval.stdout.contains("logged    job"))
+        #expect(try Sqlite3.query(daemon.databasePath, "SELECT count(*) FROM jobs WHERE kind = 'eval'") == "1")
+
         // Errors are one clear line, not a stack trace.
         let missing = try CommandRun.run("sizer", ["status", "99999"] + socket)
         #expect(missing.status == 1)
