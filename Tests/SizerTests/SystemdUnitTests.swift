@@ -12,7 +12,7 @@ import Testing
     static func localCopy(_ unit: String, edit: (String) -> String = { $0 }) throws -> String {
         let directory = TestPaths.temporaryDirectory("units")
         for name in units {
-            var text = try String(contentsOfFile: TestPaths.repository + "/systemd/" + name, encoding: .utf8)
+            var text = try String(contentsOfFile: TestPaths.repository + "/deploy/systemd/" + name, encoding: .utf8)
             text = text.replacingOccurrences(of: "/usr/local/bin/", with: TestPaths.buildDirectory + "/")
             try (name == unit ? edit(text) : text).write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
         }
@@ -70,5 +70,25 @@ import Testing
         let message = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
         #expect(message.contains("READY=1"))
         #expect(daemon.stop() == 0)
+        let stoppingCount = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let stopping = stoppingCount > 0 ? String(decoding: buffer[..<stoppingCount], as: UTF8.self) : ""
+        #expect(stopping.contains("STOPPING=1"))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/systemd-analyze")))
+    func sizerdExposureIsAtMostThree() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = ["security", "--offline=yes", try Self.localCopy("sizerd.service")]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
+        let number = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
+        let exposure = try #require(number, "\(line)")
+        #expect(exposure <= 3.0, "\(line)")
     }
 }
