@@ -75,6 +75,41 @@ import Testing
         #expect(daemon.stop() == 0)
     }
 
+    @Test func aDaemonKilledMidJobLosesNoAcknowledgedTurnAndTheJobCompletesAfterARestart() throws {
+        let daemon = try DaemonProcess(leaseSeconds: 2)
+        let client = try daemon.client()
+        let job = try client.call(JobsSubmit.self, .init(circuit: "two_stage", optimizer: "random", budget: 60, groupSize: 2))
+        let agent = try AgentProcess(socketPath: daemon.socketPath, name: "before", directory: daemon.directory)
+        let deadline = Date().addingTimeInterval(120)
+        while try client.call(JobsGet.self, JobID(id: job.id)).simulationsUsed < 8 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        // When the daemon dies by SIGKILL in the middle of the job,
+        #expect(daemon.stop(signal: SIGKILL) != nil)
+        _ = agent.wait(timeout: 60)
+        // then every turn the agent saw acknowledged is in the database, which is sound.
+        let acknowledged = agent.log.split(separator: "\n").filter { $0.contains("job \(job.id) turn ") }.count
+        #expect(acknowledged >= 4)
+        let committed = Int(try Sqlite3.query(daemon.databasePath, "SELECT count(*) FROM turns WHERE job_id = \(job.id)")) ?? -1
+        #expect(committed >= acknowledged)
+        #expect(try Sqlite3.query(daemon.databasePath, "PRAGMA integrity_check") == "ok")
+        // After a restart on the same socket and database, another agent completes the job.
+        let restarted = try DaemonProcess(directory: daemon.directory, leaseSeconds: 2)
+        let rescuer = try AgentProcess(socketPath: restarted.socketPath, name: "after", directory: daemon.directory)
+        let again = try restarted.client()
+        while try again.call(JobsGet.self, JobID(id: job.id)).status != .done && Date() < deadline.addingTimeInterval(180) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(rescuer.stop() == 0)
+        let done = try again.call(JobsGet.self, JobID(id: job.id))
+        #expect(done.status == .done)
+        #expect(done.simulationsUsed == 60)
+        #expect(try Sqlite3.query(restarted.databasePath,
+                                  "SELECT count(DISTINCT simulation) || '/' || min(simulation) || '/' || max(simulation) FROM candidates WHERE job_id = \(job.id)")
+                == "60/1/60")
+        #expect(restarted.stop() == 0)
+    }
+
     @Test func sigtermFinishesTheTurnGivesTheJobBackAndExitsZero() throws {
         let daemon = try DaemonProcess()
         let client = try daemon.client()
