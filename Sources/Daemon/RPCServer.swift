@@ -5,6 +5,7 @@ import NIOPosix
 import ServiceLifecycle
 import SizerCore
 import SizerProtocol
+import Synchronization
 
 /// Serves newline-delimited JSON-RPC on a Unix socket (and optionally loopback TCP).
 /// Every connection runs in its own child task, so one bad client never stops the daemon.
@@ -94,6 +95,12 @@ public struct RPCServer: Service {
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in inbound.cancelOnGracefulShutdown() {
                         group.addTask {
+                            guard Self.openConnections.add(1, ordering: .relaxed).newValue <= ProtocolLimits.maxConnections else {
+                                Self.openConnections.subtract(1, ordering: .relaxed)
+                                await refuse(connection)
+                                return
+                            }
+                            defer { Self.openConnections.subtract(1, ordering: .relaxed) }
                             await serve(connection, session: ConnectionSession(requiredToken: token))
                         }
                     }
@@ -104,7 +111,20 @@ public struct RPCServer: Service {
         }
     }
 
+    /// Connections being served, over all listeners.
+    static let openConnections = Atomic<Int>(0)
+
+    /// Answers a connection beyond the limit with one error line and closes it.
+    private func refuse(_ connection: Connection) async {
+        try? await connection.executeThenClose { _, outbound in
+            let writer = LineWriter(outbound: outbound)
+            await writer.send(Reply.error(id: nil, RPCError(.overloaded,
+                "sizerd serves at most \(ProtocolLimits.maxConnections) connections; retry later")))
+        }
+    }
+
     private func serve(_ connection: Connection, session: ConnectionSession) async {
+        let inFlight = InFlightCounter()
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let writer = LineWriter(outbound: outbound)
@@ -126,7 +146,17 @@ public struct RPCServer: Service {
                             }
                             // Long methods run beside later requests; the rest answer in order.
                             if let method = prepared.method, Dispatcher.longRunning.contains(method) {
-                                group.addTask { await work() }
+                                guard inFlight.enter() else {
+                                    if case .call(let id, _, _, false) = prepared {
+                                        await writer.send(Reply.error(id: id, RPCError(.overloaded,
+                                            "at most \(ProtocolLimits.maxInFlightPerConnection) long requests in flight per connection; wait for an answer")))
+                                    }
+                                    continue
+                                }
+                                group.addTask {
+                                    defer { inFlight.leave() }
+                                    await work()
+                                }
                             } else {
                                 await work()
                             }
@@ -138,6 +168,21 @@ public struct RPCServer: Service {
             logger.debug("connection closed: \(error)")
         }
     }
+}
+
+/// Long requests in flight on one connection.
+final class InFlightCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func enter() -> Bool {
+        guard count.add(1, ordering: .relaxed).newValue <= ProtocolLimits.maxInFlightPerConnection else {
+            count.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func leave() { count.subtract(1, ordering: .relaxed) }
 }
 
 /// Serializes whole lines onto a connection shared by concurrent requests.

@@ -43,6 +43,8 @@ public enum RPCErrorCode: Int, Codable, Sendable, CaseIterable {
     case unsupportedVersion = -32005
     /// The daemon is shutting down and accepts no new work.
     case shuttingDown = -32006
+    /// Too many connections, or too many long requests in flight on one connection; retry later.
+    case overloaded = -32007
 }
 
 /// An error that knows its wire form; the daemon applies it in one place.

@@ -93,6 +93,10 @@ public enum ProtocolLimits {
     /// The longest request line the daemon reads; longer lines are answered with a parse error
     /// and skipped up to their newline, and the connection stays usable.
     public static let maxRequestLineBytes = 1 << 20
+    /// Connections the daemon serves at once; more are answered with `overloaded` and closed.
+    public static let maxConnections = 256
+    /// Long requests (watch, claim, evaluate, eval, replay) one connection may have in flight.
+    public static let maxInFlightPerConnection = 32
     /// The longest response line a client accepts (a long job's history can be large).
     public static let maxResponseLineBytes = 256 << 20
 }

@@ -54,6 +54,39 @@ import Testing
         #expect(noToken.stderr.contains("--tcp needs --token-file"))
     }
 
+    @Test func connectionsAndLongRequestsInFlightAreBounded() throws {
+        let daemon = try DaemonProcess(workers: 1)
+        let client = try daemon.client()
+        let job = try client.call(JobsSubmit.self, .init(circuit: "ota_l1", optimizer: "random", budget: 4))
+        // Given one connection that opens more watch streams than allowed,
+        let raw = try RawSocket(path: daemon.socketPath)
+        let extra = 5
+        for id in 0..<(ProtocolLimits.maxInFlightPerConnection + extra) {
+            raw.send(#"{"jsonrpc":"2.0","id":\#(id),"method":"jobs.watch","params":{"id":\#(job.id)}}"# + "\n")
+        }
+        // then the extra ones are refused at once, and the others end when the job does.
+        var overloaded = 0
+        for _ in 0..<extra {
+            let reply = raw.readObject()
+            if (reply?["error"] as? [String: Any])?["code"] as? Int == RPCErrorCode.overloaded.rawValue { overloaded += 1 }
+        }
+        #expect(overloaded == extra)
+        _ = try client.call(JobsCancel.self, JobID(id: job.id))
+        let finals = (0..<ProtocolLimits.maxInFlightPerConnection).compactMap { _ in raw.readObject()?["result"] }
+        #expect(finals.count == ProtocolLimits.maxInFlightPerConnection)
+
+        // Connections beyond the limit get one error line and are closed; the daemon keeps serving.
+        var sockets: [RawSocket] = []
+        for _ in 0..<ProtocolLimits.maxConnections { sockets.append(try RawSocket(path: daemon.socketPath)) }
+        Thread.sleep(forTimeInterval: 0.5)
+        let beyond = try RawSocket(path: daemon.socketPath)
+        #expect((beyond.readObject()?["error"] as? [String: Any])?["code"] as? Int == RPCErrorCode.overloaded.rawValue)
+        sockets.removeAll()
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try daemon.client().call(JobsGet.self, JobID(id: job.id)).status == .cancelled)
+        #expect(daemon.stop() == 0)
+    }
+
     static func tcpPort(in log: String) -> Int? {
         guard let range = log.range(of: #"tcp=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
         return Int(log[range].split(separator: ":").last ?? "")
