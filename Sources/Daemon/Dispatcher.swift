@@ -59,6 +59,8 @@ public struct Dispatcher: Sendable {
     public enum Prepared: Sendable {
         case call(id: RPCID?, method: String, params: JSONValue?, isNotification: Bool)
         case reply(Reply)
+        /// A notification that cannot run: JSON-RPC forbids any answer to it.
+        case ignore
 
         /// The method, to decide whether it may run beside later requests.
         public var method: String? {
@@ -69,6 +71,11 @@ public struct Dispatcher: Sendable {
 
     /// Parses one request line (once) and checks the envelope.
     public func prepare(line: Data) -> Prepared {
+        // Deeply nested JSON costs the decoder time that grows faster than the line: refuse it first.
+        if let depth = Self.nestingDepth(line, limit: ProtocolLimits.maxNestingDepth) {
+            return .reply(.error(id: nil, RPCError(.invalidRequest,
+                "JSON nested deeper than \(ProtocolLimits.maxNestingDepth) levels (at least \(depth))")))
+        }
         let value: JSONValue
         do {
             value = try SizerJSON.decoder().decode(JSONValue.self, from: line)
@@ -88,13 +95,39 @@ public struct Dispatcher: Sendable {
         if let raw = object["id"], raw != .null, id == nil {
             return .reply(.error(id: nil, RPCError(.invalidRequest, "\"id\" must be a string or an integer")))
         }
+        let isNotification = object["id"] == nil
         let params = object["params"]
         if let params, params != .null {
             guard case .object = params else {
-                return .reply(.error(id: id, RPCError(.invalidParams, "params must be an object")))
+                return isNotification ? .ignore : .reply(.error(id: id, RPCError(.invalidParams, "params must be an object")))
             }
         }
-        return .call(id: id, method: method, params: params, isNotification: object["id"] == nil)
+        return .call(id: id, method: method, params: params, isNotification: isNotification)
+    }
+
+    /// The nesting depth of a JSON text if it exceeds `limit` (nil otherwise); brackets inside
+    /// strings do not count.
+    static func nestingDepth(_ line: Data, limit: Int) -> Int? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in line {
+            if inString {
+                if escaped { escaped = false }
+                else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return depth }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Runs a prepared request; nil for notifications (no answer).

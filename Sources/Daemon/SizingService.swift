@@ -445,6 +445,9 @@ public actor SizingService {
         guard !params.circuit.isEmpty, !params.algorithm.isEmpty, !params.checkpoint.isEmpty else {
             throw RPCError(.invalidParams, "params.circuit, params.algorithm and params.checkpoint must not be empty")
         }
+        guard params.simulations >= 0, params.featureVersion >= 1 else {
+            throw RPCError(.invalidParams, "params.simulations must be >= 0 and params.feature_version >= 1")
+        }
         guard params.checkpoint.utf8.count <= 64 << 20 else {
             throw RPCError(.invalidParams, "params.checkpoint is larger than 64 MiB")
         }

@@ -93,6 +93,8 @@ public enum ProtocolLimits {
     /// The longest request line the daemon reads; longer lines are answered with a parse error
     /// and skipped up to their newline, and the connection stays usable.
     public static let maxRequestLineBytes = 1 << 20
+    /// Deepest nesting of arrays and objects in a request (no method needs more than a few levels).
+    public static let maxNestingDepth = 64
     /// Connections the daemon serves at once; more are answered with `overloaded` and closed.
     public static let maxConnections = 256
     /// Long requests (watch, claim, evaluate, eval, replay) one connection may have in flight.

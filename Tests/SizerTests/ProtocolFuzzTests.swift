@@ -84,7 +84,7 @@ import Testing
     /// JSON-RPC 2.0 §4.1: a notification is never answered, "not even an error" (docs/protocol.md,
     /// Framing). `params` as an array is a well-formed (by-position) notification, yet sizerd answers
     /// it with -32602 and `id` null (Dispatcher.prepare checks params before looking at the id).
-    /// The fuzz test leaves these lines out; this test turns green when the daemon is fixed.
+    /// (Fixed: a notification is never answered.)
     @Test func aNotificationWithArrayParamsGetsNoAnswer() throws {
         let daemon = try DaemonProcess(workers: 1)
         let socket = try FuzzSocket(path: daemon.socketPath, receiveTimeout: 10)
@@ -95,9 +95,7 @@ import Testing
                            + #"{"jsonrpc":"2.0","id":"after","method":"jobs.list","params":{"limit":1}}"# + "\n").utf8))
         socket.shutdownWrite()
         #expect(reader.waitForEOF(timeout: 20))
-        withKnownIssue("sizerd answers a notification whose params are an array") {
-            #expect(reader.keys == ["s:after"])
-        }
+        #expect(reader.keys == ["s:after"])
         #expect(reader.keys.last == "s:after")
         #expect(daemon.stop() == 0)
     }
@@ -106,7 +104,7 @@ import Testing
 extension ProtocolFuzzTests {
     /// Found by the fuzz test: `policies.save` does not check `simulations`, so a negative count
     /// reaches SQLite's CHECK constraint and is answered -32603 (internal error, logged as a
-    /// database error) instead of -32602. Turns green when the daemon validates it.
+    /// database error) instead of -32602. (Fixed: the daemon validates it.)
     @Test func policiesSaveWithNegativeSimulationsIsInvalidParams() throws {
         let daemon = try DaemonProcess(workers: 1)
         let raw = try RawSocket(path: daemon.socketPath)
@@ -115,9 +113,7 @@ extension ProtocolFuzzTests {
         #expect(raw.errorCode(for: save.replacingOccurrences(of: "%@", with: "1")) == nil)
         let code = raw.errorCode(for: save.replacingOccurrences(of: "%@", with: "-1"))
         #expect(code != nil)
-        withKnownIssue("policies.save answers -32603 (SQLite CHECK constraint) for negative simulations") {
-            #expect(code == RPCErrorCode.invalidParams.rawValue)
-        }
+        #expect(code == RPCErrorCode.invalidParams.rawValue)
         #expect(daemon.stop() == 0)
     }
 }
@@ -666,12 +662,11 @@ struct FuzzGenerator {
                                                                         "ID", "Id", "id", "params", "jsonrpc", "", "__proto__"]), extra))
                 certain = certain && sure
             case 5:
-                // Nesting: shallow enough to parse for sure, or past the decoder's limit (512 levels),
-                // which refuses it at once. Depths from ~150 to 512 are left out: they parse, but
-                // sizerd takes superlinear time on them (~0.6 s for 400 levels in a debug build).
-                let depth = parseable ? int(1..<60) : pick([2, 10, 50, 100, 513, 600, 1_000, 5_000, 10_000])
+                // Nesting: shallow enough to parse for sure, or past sizerd's limit (64 levels),
+                // which refuses the line before decoding it (answered with id null).
+                let depth = parseable ? int(1..<60) : pick([2, 10, 50, 100, 150, 300, 512, 513, 600, 1_000, 5_000, 10_000])
                 pairs.append(("deep", .raw(FuzzJSON.nested(depth: depth))))
-                if depth > 100 { certain = false }
+                if depth > 50 { certain = false }
             case 6 where !pairs.isEmpty: pairs[int(0..<pairs.count)].1 = .string(longText())
             case 7: pairs.append(("extra", .array((0..<int(0..<50)).map { _ in .int(Int64(int(0..<1000))) })))
             default: pairs.shuffle(using: &rng)
