@@ -201,17 +201,17 @@ public struct Dispatcher: Sendable {
         register(CircuitsTargets.self) { params, _, _ in try await service.targets(params) }
         register(Eval.self) { params, _, _ in try await service.eval(params) }
         register(JobsSubmit.self) { params, _, _ in try await service.submit(params) }
-        register(JobsGet.self) { params, _, _ in try await service.job(params.id) }
-        register(JobsList.self) { params, _, _ in try await service.list(params) }
+        register(JobsGet.self) { params, _, _ in try service.job(params.id) }
+        register(JobsList.self) { params, _, _ in try service.list(params) }
         register(JobsCancel.self) { params, _, _ in try await service.cancel(params.id) }
-        register(JobsHistory.self) { params, _, _ in try await service.history(params.id) }
+        register(JobsHistory.self) { params, _, _ in try service.history(params.id) }
         register(JobsReplay.self) { params, _, _ in try await service.replay(params.id) }
         register(JobsWatch.self) { params, _, notify in
             let events = try await service.watch(params.id)
             for await event in events {
                 await notify(RPCNotification(method: TurnEvent.method, params: try WireCoding.value(event)))
             }
-            return try await service.job(params.id)
+            return try service.job(params.id)
         }
         register(AgentClaim.self) { params, _, _ in
             let wait = params.waitSeconds ?? 0

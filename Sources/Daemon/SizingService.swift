@@ -183,12 +183,14 @@ public actor SizingService {
         return CircuitRecord(name: circuit.name, specHash: circuit.contentHash, specJSON: specText)
     }
 
-    func job(_ id: Int64) throws(RPCError) -> JobInfo {
+    // Reads need no isolation: the store serves concurrent readers (WAL), so a burst of status
+    // queries never waits behind the actor.
+    nonisolated func job(_ id: Int64) throws(RPCError) -> JobInfo {
         guard let record = try storeCall({ try store.job(id: id) }) else { throw RPCError(.notFound, "no job \(id)") }
         return JobInfo(record)
     }
 
-    func list(_ params: JobsList.Params) throws(RPCError) -> JobsList.Result {
+    nonisolated func list(_ params: JobsList.Params) throws(RPCError) -> JobsList.Result {
         let limit = params.limit ?? 100
         guard (1...10_000).contains(limit) else { throw RPCError(.invalidParams, "params.limit must be in 1...10000") }
         return JobsList.Result(jobs: try storeCall { try store.jobs(status: params.status?.rawValue, limit: limit) }
@@ -202,7 +204,7 @@ public actor SizingService {
         return job
     }
 
-    func history(_ id: Int64) throws(RPCError) -> JobsHistory.Result {
+    nonisolated func history(_ id: Int64) throws(RPCError) -> JobsHistory.Result {
         let job = try job(id)
         let turns = try storeCall { try store.turns(jobID: id) }
         return JobsHistory.Result(job: job, turns: turns.map(TurnResult.init))
@@ -476,7 +478,7 @@ public actor SizingService {
     // MARK: Helpers
 
     /// Runs a store call, giving its errors their wire form.
-    private func storeCall<T>(_ body: () throws -> T) throws(RPCError) -> T {
+    private nonisolated func storeCall<T>(_ body: () throws -> T) throws(RPCError) -> T {
         do {
             return try body()
         } catch let error as StoreError {
