@@ -73,20 +73,22 @@ import WorkerPool
     }
 
     @Test func killingWorkersDuringABatchLosesNoCandidate() async throws {
-        // Given a batch of 400 evaluations on 2 workers, when a worker is SIGKILLed twice during the batch,
+        // Given a batch of 1,000 evaluations on 2 workers, when a worker is SIGKILLed twice during the batch
+        // (after 200 and 500 evaluations were served, whatever the machine's speed),
         // then every candidate comes back ok (retried on a fresh worker), in order, and the pool is at full size.
         let ota = try TestPaths.circuit("ota_l1")
         let pool = try await TestPaths.pool(workers: 2, retries: 2)
         var generator = SplitMix64(seed: 3)
-        let designs = (0..<400).map { _ in ota.space.physical((0..<ota.space.dimension).map { _ in generator.nextUnit() }) }
+        let count = 1_000
+        let designs = (0..<count).map { _ in ota.space.physical((0..<ota.space.dimension).map { _ in generator.nextUnit() }) }
         async let results = PoolEvaluator(circuit: ota, pool: pool).evaluate(designs, corners: [ota.nominalCorner], targets: ota.spec.defaultTargets)
-        for _ in 0..<2 {
-            try await Task.sleep(for: .milliseconds(150))
+        for threshold in [200, 500] {
+            while await pool.statistics.served < threshold { try await Task.sleep(for: .milliseconds(2)) }
             if let pid = await pool.workerPIDs.first { kill(pid, SIGKILL) }
         }
         let all = await results
         let stats = await pool.statistics
-        #expect(all.count == 400)
+        #expect(all.count == count)
         #expect(all.allSatisfy { $0.outcome != .crashed && $0.outcome != .timeout })
         for (design, result) in zip(designs, all) { #expect(result.design == design) }
         #expect(stats.crashes >= 1)
