@@ -120,24 +120,33 @@ struct EvalReport: Codable {
     }
 
     static func text(circuit: Circuit, result: DesignEvaluation) -> String {
-        var lines = ["circuit  \(circuit.name)", "outcome  \(result.outcome.rawValue)"]
-        if let message = result.message { lines.append("message  \(message)") }
-        lines.append("design   " + circuit.space.names.map { "\($0)=\(format(result.design[$0]))" }.joined(separator: " "))
-        if !result.metrics.isEmpty {
-            lines.append(result.corners.count > 1 ? "metrics (worst case over \(result.corners.count) corners)" : "metrics")
-            for name in result.metrics.keys.sorted() {
-                lines.append("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(format(result.metrics[name] ?? nil))")
+        text(circuit: circuit, outcome: result.outcome, message: result.message, design: result.design,
+             metrics: result.metrics, cornerCount: result.corners.count, specs: result.specs,
+             sanityViolations: result.sanityViolations, reward: result.reward)
+    }
+
+    /// The one text layout of an evaluation, whether simulated here or by the daemon.
+    static func text(circuit: Circuit, outcome: EvalOutcome, message: String?, design: [String: Double],
+                     metrics: Metrics, cornerCount: Int, specs: [SpecResult], sanityViolations: [String],
+                     reward: Double) -> String {
+        var lines = ["circuit  \(circuit.name)", "outcome  \(outcome.rawValue)"]
+        if let message { lines.append("message  \(message)") }
+        lines.append("design   " + circuit.space.names.map { "\($0)=\(format(design[$0]))" }.joined(separator: " "))
+        if !metrics.isEmpty {
+            lines.append(cornerCount > 1 ? "metrics (worst case over \(cornerCount) corners)" : "metrics")
+            for name in metrics.keys.sorted() {
+                lines.append("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(format(metrics[name] ?? nil))")
             }
         }
-        if result.outcome == .ok {
+        if outcome == .ok {
             lines.append("specs")
-            for spec in result.specs {
+            for spec in specs {
                 let op = spec.bound == .lower ? ">=" : "<="
                 lines.append("  \(spec.metric.padding(toLength: 20, withPad: " ", startingAt: 0)) \(format(spec.value)) \(op) \(format(spec.target))  \(spec.met ? "PASS" : "FAIL")")
             }
         }
-        for violation in result.sanityViolations { lines.append("insane   \(violation)") }
-        lines.append("reward   \(String(format: "%.6f", result.reward))")
+        for violation in sanityViolations { lines.append("insane   \(violation)") }
+        lines.append("reward   \(String(format: "%.6f", reward))")
         return lines.joined(separator: "\n")
     }
 
@@ -170,23 +179,8 @@ enum TargetFile {
 /// Text of one candidate evaluated by the daemon.
 enum CandidateText {
     static func text(circuit: Circuit, result: CandidateResult) -> String {
-        var lines = ["circuit  \(circuit.name)", "outcome  \(result.outcome.rawValue)"]
-        if let message = result.message { lines.append("message  \(message)") }
-        lines.append("design   " + circuit.space.names.map { "\($0)=\(EvalReport.format(result.design[$0]))" }.joined(separator: " "))
-        if !result.metrics.isEmpty {
-            lines.append(result.corners.count > 1 ? "metrics (worst case over \(result.corners.count) corners)" : "metrics")
-            for name in result.metrics.keys.sorted() {
-                lines.append("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(EvalReport.format(result.metrics[name] ?? nil))")
-            }
-        }
-        if result.outcome == .ok {
-            lines.append("specs")
-            for spec in result.specs {
-                let op = spec.bound == .lower ? ">=" : "<="
-                lines.append("  \(spec.metric.padding(toLength: 20, withPad: " ", startingAt: 0)) \(EvalReport.format(spec.value)) \(op) \(EvalReport.format(spec.target))  \(spec.met ? "PASS" : "FAIL")")
-            }
-        }
-        lines.append("reward   \(String(format: "%.6f", result.reward))")
-        return lines.joined(separator: "\n")
+        EvalReport.text(circuit: circuit, outcome: result.outcome, message: result.message, design: result.design,
+                        metrics: result.metrics, cornerCount: result.corners.count, specs: result.specs,
+                        sanityViolations: [], reward: result.reward)
     }
 }
