@@ -26,7 +26,6 @@ public struct PoolEvaluator: Evaluator {
     }
 
     public func evaluate(_ designs: [[String: Double]], corners: [Corner], targets: [SpecTarget]) async -> [DesignEvaluation] {
-        let encoder = SizerJSON.encoder()
         // Few designs at many corners: split each design's corners so every worker gets a share.
         let chunkCount = max(1, min(corners.count, (pool.configuration.workers + designs.count - 1) / max(1, designs.count)))
         let chunks = Self.split(corners, into: chunkCount)
@@ -43,14 +42,13 @@ public struct PoolEvaluator: Evaluator {
             for chunk in chunks {
                 let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad)
                 mine.append(payloads.count)
-                payloads.append(Array((try? encoder.encode(request)) ?? Data()))
+                payloads.append((try? WorkerWire.encode(request)) ?? [])
             }
             slots.append(mine)
         }
         // A deadline per corner: a PVT sweep gets proportionally longer.
         let timeout = circuit.timeout * max(1, chunks.map(\.count).max() ?? 1)
         let replies = await pool.submitAll(payloads, timeout: timeout)
-        let decoder = SizerJSON.decoder()
         for (index, slot) in slots.enumerated() {
             guard let slot else { continue }
             let design = designs[index]
@@ -61,7 +59,7 @@ public struct PoolEvaluator: Evaluator {
                 switch replies[payloadIndex] {
                 case .reply(let bytes, let id):
                     worker = id
-                    if let response = try? decoder.decode(SimulationResponse.self, from: Data(bytes)) {
+                    if let response = try? WorkerWire.decodeResponse(bytes) {
                         points += response.points
                     } else {
                         unfinished = EvaluationAssembler.unfinished(design, outcome: .failed, message: "unreadable worker reply",

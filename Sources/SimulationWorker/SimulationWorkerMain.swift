@@ -25,18 +25,16 @@ public enum SimulationWorkerMain {
             return 2
         }
         let session = SimulationSession(simulator: simulator)
-        let decoder = SizerJSON.decoder()
-        let encoder = SizerJSON.encoder()
         while let frame = channel.receive() {
             let response: SimulationResponse
             do {
-                let request = try decoder.decode(SimulationRequest.self, from: Data(frame))
+                let request = try WorkerWire.decodeRequest(frame)
                 response = session.handle(request)
             } catch {
                 response = SimulationResponse(points: [PointResult(status: .failed, errors: ["bad request: \(error)"], seconds: 0)],
                                               rssBytes: 0, served: session.served)
             }
-            guard let data = try? encoder.encode(response), channel.send(Array(data)) else { return 1 }
+            guard let bytes = try? WorkerWire.encode(response), channel.send(bytes) else { return 1 }
             // After ControlledExit the library must not be called again: let the pool start a new worker.
             if session.isPoisoned { return 3 }
         }

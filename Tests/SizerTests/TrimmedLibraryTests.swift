@@ -33,8 +33,8 @@ import WorkerPool
     }
 
     static func simulate(_ request: SimulationRequest, _ pool: WorkerPool) async throws -> PointResult {
-        let reply = await pool.submit(Array(try SizerJSON.encoder().encode(request)), timeout: .seconds(120))
+        let reply = await pool.submit(try WorkerWire.encode(request), timeout: .seconds(120))
         guard case .reply(let bytes, _) = reply else { throw CircuitError(file: "", "worker did not answer: \(reply)") }
-        return try SizerJSON.decoder().decode(SimulationResponse.self, from: Data(bytes)).points[0]
+        return try WorkerWire.decodeResponse(bytes).points[0]
     }
 }

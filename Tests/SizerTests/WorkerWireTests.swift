@@ -1,0 +1,61 @@
+import Circuits
+import Foundation
+@testable import SpiceEngine
+import Testing
+
+/// The parent-worker byte format and the output classifier, the two pieces every evaluation
+/// passes through.
+@Suite struct WorkerWireTests {
+    func request(deck: [String]) -> SimulationRequest {
+        SimulationRequest(deckKey: "k", deck: deck, analyses: [AnalysisSpec(type: .op)], measurements: [],
+                          opProbes: ["vdd#branch"],
+                          points: [SimulationPoint(corner: Corner(process: "tt", temperatureC: 27, supplyV: 1.8),
+                                                   params: [ParamValue("w1", 2.5e-6)])])
+    }
+
+    @Test(arguments: [
+        [String](),
+        ["* title"],
+        ["* title", "", "r1 a b {w1*2}", "", ".end"],
+        ["* ünïcode \"quoted\" \\ back", ".param x = { 1 + 2 }", "+ y=3"],
+    ])
+    func aRequestSurvivesTheWireWithItsDeckLineForLine(deck: [String]) throws {
+        let decoded = try WorkerWire.decodeRequest(try WorkerWire.encode(request(deck: deck)))
+        #expect(decoded.deck == deck)
+        #expect(decoded.deckKey == "k")
+        #expect(decoded.points.first?.params == [ParamValue("w1", 2.5e-6)])
+        #expect(decoded.opProbes == ["vdd#branch"])
+    }
+
+    @Test func aDeckLineWithANewlineIsRefusedNotSplit() {
+        #expect(throws: WorkerWire.MalformedRequest.self) { try WorkerWire.encode(request(deck: ["r1 a b 1k\nv1 a 0 1"])) }
+    }
+
+    @Test func bytesWithoutAHeaderAreRefused() {
+        #expect(throws: (any Error).self) { try WorkerWire.decodeRequest(Array("{\"deck_key\":1}".utf8)) }
+        #expect(throws: (any Error).self) { try WorkerWire.decodeRequest(Array("not json\n* deck".utf8)) }
+    }
+
+    @Test(arguments: [
+        ("Error: unknown subckt: x1 a b nosuch", true),
+        ("stderr Error on line 3 : r1 a b {nosuchparam*2}", true),
+        ("singular matrix:  check node out", true),
+        ("Warning: singular matrix:  check node out", false),
+        ("doAnalyses: TRAN:  Timestep too small; time = 1e-09, timestep = 1.25e-22: trouble with node \"out\"", true),
+        ("Gmin stepping failed", true),
+        ("ERROR(S) IN the deck: 0", false),
+        ("Warning: Further gmin increment", false),
+        ("Note: Starting dynamic gmin stepping", false),
+        ("Trying gmin =   1.0000E-03 Note: One successful gmin step", false),
+        ("Reset re-loads circuit * sizer: two_stage", false),
+        ("Circuit: * sizer: two_stage", false),
+    ])
+    func outputLinesAreClassified(line: String, isError: Bool) {
+        #expect(SpiceOutputClassifier.isError(line) == isError)
+    }
+
+    @Test func aMissingCircuitIsSeenInAnyCase() {
+        #expect(SpiceOutputClassifier.circuitMissing(["stderr Error: No circuit loaded"]))
+        #expect(!SpiceOutputClassifier.circuitMissing(["Circuit: * rc"]))
+    }
+}
