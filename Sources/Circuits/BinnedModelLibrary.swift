@@ -100,16 +100,32 @@ final class BinnedModelLibrary: @unchecked Sendable {
         var fingers: Double?
     }
 
-    /// Model lines for the given devices: every subcircuit, with only the bins a device can select.
+    /// Which bins of each subcircuit (sorted by name) the given devices can select: all a deck's
+    /// model lines depend on, so decks can be cached by it.
+    struct Selection: Hashable {
+        var process: String
+        var bins: [[Int]]
+    }
+
     /// A device whose size is unknown keeps all bins of its type.
-    func lines(process: String, devices: [Device]) -> [String] {
-        var result = [".include \"\(directory)/corner_\(process).spice\""] + globalLines
-        for name in subcircuits.keys.sorted() {
+    func selection(process: String, devices: [Device]) -> Selection {
+        Selection(process: process, bins: subcircuits.keys.sorted().map { name in
             let subcircuit = subcircuits[name]!
             let mine = devices.filter { $0.subcircuit == name }
-            let keep = Set(subcircuit.bins.indices.filter { index in
-                mine.contains { Self.canSelect(subcircuit.bins[index], $0) }
-            })
+            return subcircuit.bins.indices.filter { index in mine.contains { Self.canSelect(subcircuit.bins[index], $0) } }
+        })
+    }
+
+    /// Model lines for the given devices: every subcircuit, with only the bins a device can select.
+    func lines(process: String, devices: [Device]) -> [String] {
+        lines(selection(process: process, devices: devices))
+    }
+
+    func lines(_ selection: Selection) -> [String] {
+        var result = [".include \"\(directory)/corner_\(selection.process).spice\""] + globalLines
+        for (name, kept) in zip(subcircuits.keys.sorted(), selection.bins) {
+            let subcircuit = subcircuits[name]!
+            let keep = Set(kept)
             for item in subcircuit.items {
                 switch item {
                 case .line(let line): result.append(line)

@@ -11,6 +11,9 @@ public struct Circuit: Sendable {
     public let specPath: String
     /// Stable hash of the spec file and netlist text (for the run log).
     public let contentHash: String
+    /// Pruned model lines and deck key per bin selection.
+    private let prunedModels = BoundedCache<BinnedModelLibrary.Selection, ([String], String)>(capacity: 256)
+    private let baseDeckKey = BoundedCache<Int, String>(capacity: 1)
 
     public var name: String { spec.name }
 
@@ -175,10 +178,15 @@ public struct Circuit: Sendable {
         for p in params where !p.name.hasPrefix("sw_") { written[p.name] = p.value }
         var known = template.parameterDefaults
         for (name, value) in written { known[name] = value }
-        let models = library.lines(process: nominalCorner.process,
-                                   devices: template.devices(of: Set(library.subcircuits.keys), values: known))
+        let selection = library.selection(process: nominalCorner.process,
+                                          devices: template.devices(of: Set(library.subcircuits.keys), values: known))
         let title = "* sizer: \(spec.name)"
-        let key = StableHash.hex(([title] + models + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
+        // Building the model lines and hashing them is most of the parent's work per candidate,
+        // and candidates share a few bin selections: keep them.
+        let (models, key) = prunedModels.value(for: selection) {
+            let models = library.lines(selection)
+            return (models, StableHash.hex(([title] + models + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n")))
+        }
         return ([title] + models + template.lines(overriding: written) + [".end"], key, params)
     }
 
@@ -221,7 +229,8 @@ public struct Circuit: Sendable {
             }
             return point
         }
-        var request = SimulationRequest(deckKey: pruned?.key ?? StableHash.hex(base.joined(separator: "\n")), deck: base,
+        let key = pruned?.key ?? baseDeckKey.value(for: 0) { StableHash.hex(base.joined(separator: "\n")) }
+        var request = SimulationRequest(deckKey: key, deck: base,
                                         freshLoad: freshLoad, analyses: analyses, measurements: spec.measurements,
                                         opProbes: opProbes, points: points)
         request.deckParams = pruned?.params
