@@ -38,7 +38,8 @@ public actor ConnectionSession {
 public struct Dispatcher: Sendable {
     /// Returns the result already encoded as JSON: it is spliced into the response line as is,
     /// so a large result (a turn, a history) is encoded once.
-    typealias Handler = @Sendable (JSONValue?, ConnectionSession, @escaping @Sendable (RPCNotification) async -> Void)
+    /// Gets the whole request line: params are decoded from it with their method's type.
+    typealias Handler = @Sendable (Data, ConnectionSession, @escaping @Sendable (RPCNotification) async -> Void)
         async throws -> Data
 
     let service: SizingService
@@ -57,7 +58,7 @@ public struct Dispatcher: Sendable {
 
     /// A request line read and checked, ready to run; or the error it is answered with at once.
     public enum Prepared: Sendable {
-        case call(id: RPCID?, method: String, params: JSONValue?, isNotification: Bool)
+        case call(id: RPCID?, method: String, line: Data, isNotification: Bool)
         case reply(Reply)
         /// A notification that cannot run: JSON-RPC forbids any answer to it.
         case ignore
@@ -69,40 +70,40 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// Parses one request line (once) and checks the envelope.
+    /// Reads one request line's envelope and checks it. No JSON tree is built: params are decoded
+    /// from the line straight into their method's type when the request runs.
     public func prepare(line: Data) -> Prepared {
         // Deeply nested JSON costs the decoder time that grows faster than the line: refuse it first.
         if let depth = Self.nestingDepth(line, limit: ProtocolLimits.maxNestingDepth) {
             return .reply(.error(id: nil, RPCError(.invalidRequest,
                 "JSON nested deeper than \(ProtocolLimits.maxNestingDepth) levels (at least \(depth))")))
         }
-        let value: JSONValue
+        let envelope: RequestEnvelope
         do {
-            value = try SizerJSON.decoder().decode(JSONValue.self, from: line)
+            envelope = try SizerJSON.decoder().decode(RequestEnvelope.self, from: line)
+        } catch DecodingError.typeMismatch {
+            // Valid JSON, but not an object: name what it is (a rare path, so a tree is fine here).
+            let kind = (try? SizerJSON.decoder().decode(JSONValue.self, from: line))?.typeName ?? "object"
+            return .reply(.error(id: nil, RPCError(.invalidRequest, "a request must be a JSON object, not \(kind)")))
         } catch {
             return .reply(.error(id: nil, RPCError(.parseError, "not valid JSON: \(Self.describe(error))")))
         }
-        guard case .object(let object) = value else {
-            return .reply(.error(id: nil, RPCError(.invalidRequest, "a request must be a JSON object, not \(value.typeName)")))
-        }
-        let id = try? WireCoding.decode(RPCID.self, from: object["id"])
-        guard object["jsonrpc"] == .string("2.0") else {
+        var id: RPCID?
+        if case .valid(let value) = envelope.id { id = value }
+        guard envelope.version == "2.0" else {
             return .reply(.error(id: id, RPCError(.invalidRequest, "\"jsonrpc\": \"2.0\" is required")))
         }
-        guard case .string(let method)? = object["method"] else {
+        guard let method = envelope.method else {
             return .reply(.error(id: id, RPCError(.invalidRequest, "\"method\" must be a string")))
         }
-        if let raw = object["id"], raw != .null, id == nil {
+        if envelope.id == .invalid {
             return .reply(.error(id: nil, RPCError(.invalidRequest, "\"id\" must be a string or an integer")))
         }
-        let isNotification = object["id"] == nil
-        let params = object["params"]
-        if let params, params != .null {
-            guard case .object = params else {
-                return isNotification ? .ignore : .reply(.error(id: id, RPCError(.invalidParams, "params must be an object")))
-            }
+        let isNotification = envelope.id == .absent
+        if envelope.params == .other {
+            return isNotification ? .ignore : .reply(.error(id: id, RPCError(.invalidParams, "params must be an object")))
         }
-        return .call(id: id, method: method, params: params, isNotification: isNotification)
+        return .call(id: id, method: method, line: line, isNotification: isNotification)
     }
 
     /// The nesting depth of a JSON text if it exceeds `limit` (nil otherwise); brackets inside
@@ -133,7 +134,7 @@ public struct Dispatcher: Sendable {
     /// Runs a prepared request; nil for notifications (no answer).
     public func run(_ prepared: Prepared, session: ConnectionSession,
                     notify: @escaping @Sendable (RPCNotification) async -> Void) async -> Reply? {
-        guard case .call(let id, let method, let params, let isNotification) = prepared else {
+        guard case .call(let id, let method, let line, let isNotification) = prepared else {
             if case .reply(let reply) = prepared { return reply }
             return nil
         }
@@ -145,7 +146,7 @@ public struct Dispatcher: Sendable {
             if method != Hello.name, !(await session.authenticated) {
                 throw RPCError(.unauthorized, "send hello with the token first")
             }
-            result = try await handler(params, session, notify)
+            result = try await handler(line, session, notify)
         } catch {
             let wire = Self.wireError(error)
             if wire.code == RPCErrorCode.internalError.rawValue {
@@ -175,8 +176,8 @@ public struct Dispatcher: Sendable {
         _ method: M.Type,
         _ body: @escaping @Sendable (M.Params, ConnectionSession, @escaping @Sendable (RPCNotification) async -> Void) async throws -> M.Result
     ) {
-        handlers[M.name] = { params, session, notify in
-            let typed = try WireCoding.decode(M.Params.self, from: params)
+        handlers[M.name] = { line, session, notify in
+            let typed = try WireCoding.decodeParams(M.Params.self, fromLine: line)
             return try SizerJSON.encoder().encode(try await body(typed, session, notify))
         }
     }

@@ -42,7 +42,7 @@ public final class SizerClient: @unchecked Sendable {
         defer { lock.unlock() }
         let id = RPCID.number(nextID)
         nextID += 1
-        let request = RPCRequest(id: id, method: M.name, params: try WireCoding.value(params))
+        let request = TypedRequest(id: id, method: M.name, params: params)
         var line = try SizerJSON.encoder().encode(request)
         line.append(0x0A)
         try writeAll(Array(line))

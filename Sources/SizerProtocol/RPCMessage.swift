@@ -43,6 +43,62 @@ public struct RPCRequest: Codable, Sendable {
     }
 }
 
+/// The `params` member of a request line.
+private struct ParamsBox<T: Decodable>: Decodable {
+    var params: T?
+}
+
+/// A request line's envelope, read without building a JSON tree; `params` is decoded later from
+/// the same line, once the method says its type (see `WireCoding.decodeParams`).
+public struct RequestEnvelope: Decodable, Sendable {
+    public enum IDField: Sendable, Equatable { case absent, null, valid(RPCID), invalid }
+    public enum ParamsField: Sendable, Equatable { case absent, null, object, other }
+
+    /// `jsonrpc`, if it is a string.
+    public var version: String?
+    public var id: IDField
+    /// `method`, if it is a string.
+    public var method: String?
+    public var params: ParamsField
+
+    private enum Keys: String, CodingKey { case jsonrpc, id, method, params }
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Throws a `typeMismatch` when the line is JSON but not an object.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        version = try? container.decode(String.self, forKey: .jsonrpc)
+        if !container.contains(.id) { id = .absent }
+        else if (try? container.decodeNil(forKey: .id)) == true { id = .null }
+        else if let value = try? container.decode(RPCID.self, forKey: .id) { id = .valid(value) }
+        else { id = .invalid }
+        method = try? container.decode(String.self, forKey: .method)
+        if !container.contains(.params) { params = .absent }
+        else if (try? container.decodeNil(forKey: .params)) == true { params = .null }
+        else if (try? container.nestedContainer(keyedBy: AnyKey.self, forKey: .params)) != nil { params = .object }
+        else { params = .other }
+    }
+}
+
+/// A request with typed params, for clients: encoded in one pass, without a JSON tree.
+public struct TypedRequest<Params: Encodable & Sendable>: Encodable, Sendable {
+    public var jsonrpc = "2.0"
+    public var id: RPCID
+    public var method: String
+    public var params: Params
+
+    public init(id: RPCID, method: String, params: Params) {
+        self.id = id
+        self.method = method
+        self.params = params
+    }
+}
+
 /// One response: `result` or `error`. `id` is null when the request could not be read.
 public struct RPCResponse: Codable, Sendable {
     public var jsonrpc: String
@@ -122,10 +178,27 @@ public enum WireCoding {
         }
     }
 
-    /// One line for a decoding error: which field, what was wrong.
-    static func describe(_ error: DecodingError) -> String {
+    /// Decodes the `params` of a request line (absent or null: no params), turning failures into
+    /// `invalidParams` errors that name the field.
+    public static func decodeParams<T: Decodable>(_ type: T.Type, fromLine line: Data) throws(RPCError) -> T {
+        func decode<V: Decodable>(_ type: V.Type, _ data: Data, envelopeKeys: Int) throws(RPCError) -> V {
+            do {
+                return try SizerJSON.decoder().decode(V.self, from: data)
+            } catch let error as DecodingError {
+                throw RPCError(.invalidParams, describe(error, droppingLeadingKeys: envelopeKeys))
+            } catch {
+                throw RPCError(.invalidParams, "unreadable params: \(error)")
+            }
+        }
+        if let params = try decode(ParamsBox<T>.self, line, envelopeKeys: 1).params { return params }
+        return try decode(T.self, Data("{}".utf8), envelopeKeys: 0)
+    }
+
+    /// One line for a decoding error: which field, what was wrong. `droppingLeadingKeys` removes
+    /// the envelope's keys from the path when params were decoded inside their request.
+    static func describe(_ error: DecodingError, droppingLeadingKeys dropped: Int = 0) -> String {
         func path(_ keys: [CodingKey]) -> String {
-            let parts = keys.map { key -> String in
+            let parts = keys.dropFirst(dropped).map { key -> String in
                 if let index = key.intValue { return "[\(index)]" }
                 return "." + snakeCase(key.stringValue)
             }
