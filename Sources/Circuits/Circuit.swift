@@ -74,8 +74,12 @@ public struct Circuit: Sendable {
             guard seen.insert(v.name).inserted else { throw fail("variable '\(v.name)' is listed twice") }
             guard defined.contains(v.name) else { throw fail("variable '\(v.name)' has no `.param \(v.name)=...` line in the netlist") }
             guard v.min.isFinite, v.max.isFinite, v.min < v.max else { throw fail("variable '\(v.name)': need min < max") }
+            guard (v.max - v.min).isFinite else { throw fail("variable '\(v.name)': max - min is not a finite number") }
             if v.scale == .log && v.min <= 0 { throw fail("variable '\(v.name)': log scale needs min > 0") }
             guard v.nominal >= v.min && v.nominal <= v.max else { throw fail("variable '\(v.name)': nominal outside [min, max]") }
+            if v.grid != nil && DesignSpace.gridSteps(v) == nil {
+                throw fail("variable '\(v.name)': grid must be a positive number with a multiple in [min, max]")
+            }
         }
         for name in (spec.fixed ?? [:]).keys.sorted() {
             guard SpiceNumber.isSafeName(name), defined.contains(name) else { throw fail("fixed parameter '\(name)' has no `.param` line in the netlist") }
@@ -109,8 +113,15 @@ public struct Circuit: Sendable {
         if let fom = spec.figureOfMerit, !names.contains(fom.metric) || !(fom.reference > 0) {
             throw fail("figure_of_merit needs a known metric and a positive reference")
         }
-        for node in (spec.sanity?.nodeRanges ?? [:]).keys where !SpiceNumber.isSafeNodeName(node) {
-            throw fail("sanity: bad node name '\(node)'")
+        for (node, range) in (spec.sanity?.nodeRanges ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard SpiceNumber.isSafeNodeName(node) else { throw fail("sanity: bad node name '\(node)'") }
+            guard range.count == 2, range[0] <= range[1] else { throw fail("sanity: node_ranges '\(node)' must be [low, high]") }
+        }
+        if let splits = spec.splits, !(0...100_000).contains(splits.train) || !(0...100_000).contains(splits.test) {
+            throw fail("splits: train and test must be counts from 0 to 100000")
+        }
+        if let timeout = spec.timeoutS, !(timeout > 0 && timeout <= 86_400) {
+            throw fail("timeout_s must be more than 0 and at most 86400 seconds")
         }
         if spec.models == "sky130" {
             let process = spec.corner ?? "tt"
