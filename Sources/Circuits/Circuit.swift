@@ -23,7 +23,7 @@ public struct Circuit: Sendable {
         do {
             spec = try SizerJSON.decoder().decode(CircuitSpec.self, from: data)
         } catch {
-            throw CircuitError(file: specPath, "invalid spec file: \(SpecDecodingMessage.describe(error))")
+            throw CircuitError(file: specPath, "invalid spec file: \(SpecDecodingMessage.describe(error, data: data))")
         }
         let netlistPath = spec.netlist.hasPrefix("/") ? spec.netlist
             : URL(fileURLWithPath: specPath).deletingLastPathComponent().deletingLastPathComponent()
@@ -272,16 +272,38 @@ public enum AnalysisCommand {
 }
 
 enum SpecDecodingMessage {
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error, data: Data) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
         switch error {
-        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)' at '\(path(context))'"
+        case .keyNotFound(let key, let context):
+            return "missing field '\(fieldName(key))' at '\(path(context.codingPath))'"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Not JSON at all (NaN, Infinity and numbers beyond Double's range are not JSON): the
+            // decoder does not say where; JSONSerialization names the number or the position.
+            var detail = ""
+            do { _ = try JSONSerialization.jsonObject(with: data) } catch {
+                detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            }
+            return "not valid JSON" + (detail.isEmpty ? "" : ": \(detail)")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(context.debugDescription) at '\(path(context))'"
+            return "\(context.debugDescription) at '\(path(context.codingPath))'"
         @unknown default: return "\(error)"
         }
+    }
+
+    /// `variables[0].min`, `corners.supply_v`: the path as written in the file.
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce("") { text, key in
+            if let index = key.intValue { return text + "[\(index)]" }
+            return text.isEmpty ? fieldName(key) : text + "." + fieldName(key)
+        }
+    }
+
+    /// The decoder reports Swift's camelCase names; spec files use snake_case (a key that starts
+    /// with a capital, such as a node name in `node_ranges`, is left as it is).
+    static func fieldName(_ key: any CodingKey) -> String {
+        let name = key.stringValue
+        guard let first = name.first, first.isLowercase else { return name }
+        return name.reduce("") { $0 + ($1.isUppercase ? "_" + $1.lowercased() : String($1)) }
     }
 }
