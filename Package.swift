@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Test only: generators and shrinking for the property tests.
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // C shim for libngspice; holds no Swift.
@@ -75,6 +77,11 @@ let package = Package(
         ]),
         // Optimizer and numerics tests: no simulator, no processes.
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Linalg", "SizerCore"]),
+        // Property-based tests of the spec parser and the design-vector mapping: no simulator, no processes.
+        .testTarget(name: "PropertyTests", dependencies: [
+            "Circuits", "SizerCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

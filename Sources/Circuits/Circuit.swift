@@ -26,7 +26,7 @@ public struct Circuit: Sendable {
         do {
             spec = try SizerJSON.decoder().decode(CircuitSpec.self, from: data)
         } catch {
-            throw CircuitError(file: specPath, "invalid spec file: \(SpecDecodingMessage.describe(error))")
+            throw CircuitError(file: specPath, "invalid spec file: \(SpecDecodingMessage.describe(error, data: data))")
         }
         let netlistPath = spec.netlist.hasPrefix("/") ? spec.netlist
             : URL(fileURLWithPath: specPath).deletingLastPathComponent().deletingLastPathComponent()
@@ -77,8 +77,12 @@ public struct Circuit: Sendable {
             guard seen.insert(v.name).inserted else { throw fail("variable '\(v.name)' is listed twice") }
             guard defined.contains(v.name) else { throw fail("variable '\(v.name)' has no `.param \(v.name)=...` line in the netlist") }
             guard v.min.isFinite, v.max.isFinite, v.min < v.max else { throw fail("variable '\(v.name)': need min < max") }
+            guard (v.max - v.min).isFinite else { throw fail("variable '\(v.name)': max - min is not a finite number") }
             if v.scale == .log && v.min <= 0 { throw fail("variable '\(v.name)': log scale needs min > 0") }
             guard v.nominal >= v.min && v.nominal <= v.max else { throw fail("variable '\(v.name)': nominal outside [min, max]") }
+            if v.grid != nil && DesignSpace.gridSteps(v) == nil {
+                throw fail("variable '\(v.name)': grid must be a positive number with a multiple in [min, max]")
+            }
         }
         for name in (spec.fixed ?? [:]).keys.sorted() {
             guard SpiceNumber.isSafeName(name), defined.contains(name) else { throw fail("fixed parameter '\(name)' has no `.param` line in the netlist") }
@@ -112,8 +116,15 @@ public struct Circuit: Sendable {
         if let fom = spec.figureOfMerit, !names.contains(fom.metric) || !(fom.reference > 0) {
             throw fail("figure_of_merit needs a known metric and a positive reference")
         }
-        for node in (spec.sanity?.nodeRanges ?? [:]).keys where !SpiceNumber.isSafeNodeName(node) {
-            throw fail("sanity: bad node name '\(node)'")
+        for (node, range) in (spec.sanity?.nodeRanges ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard SpiceNumber.isSafeNodeName(node) else { throw fail("sanity: bad node name '\(node)'") }
+            guard range.count == 2, range[0] <= range[1] else { throw fail("sanity: node_ranges '\(node)' must be [low, high]") }
+        }
+        if let splits = spec.splits, !(0...100_000).contains(splits.train) || !(0...100_000).contains(splits.test) {
+            throw fail("splits: train and test must be counts from 0 to 100000")
+        }
+        if let timeout = spec.timeoutS, !(timeout > 0 && timeout <= 86_400) {
+            throw fail("timeout_s must be more than 0 and at most 86400 seconds")
         }
         if spec.models == "sky130" {
             let process = spec.corner ?? "tt"
@@ -270,16 +281,38 @@ public enum AnalysisCommand {
 }
 
 enum SpecDecodingMessage {
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error, data: Data) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
         switch error {
-        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)' at '\(path(context))'"
+        case .keyNotFound(let key, let context):
+            return "missing field '\(fieldName(key))' at '\(path(context.codingPath))'"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Not JSON at all (NaN, Infinity and numbers beyond Double's range are not JSON): the
+            // decoder does not say where; JSONSerialization names the number or the position.
+            var detail = ""
+            do { _ = try JSONSerialization.jsonObject(with: data) } catch {
+                detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            }
+            return "not valid JSON" + (detail.isEmpty ? "" : ": \(detail)")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(context.debugDescription) at '\(path(context))'"
+            return "\(context.debugDescription) at '\(path(context.codingPath))'"
         @unknown default: return "\(error)"
         }
+    }
+
+    /// `variables[0].min`, `corners.supply_v`: the path as written in the file.
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce("") { text, key in
+            if let index = key.intValue { return text + "[\(index)]" }
+            return text.isEmpty ? fieldName(key) : text + "." + fieldName(key)
+        }
+    }
+
+    /// The decoder reports Swift's camelCase names; spec files use snake_case (a key that starts
+    /// with a capital, such as a node name in `node_ranges`, is left as it is).
+    static func fieldName(_ key: any CodingKey) -> String {
+        let name = key.stringValue
+        guard let first = name.first, first.isLowercase else { return name }
+        return name.reduce("") { $0 + ($1.isUppercase ? "_" + $1.lowercased() : String($1)) }
     }
 }

@@ -10,12 +10,13 @@ public struct DesignSpace: Sendable, Hashable {
     public var dimension: Int { variables.count }
     public var names: [String] { variables.map(\.name) }
 
-    /// Physical values for a normalized vector; each coordinate is clamped to [0, 1] and snapped to
-    /// the variable's grid. Non-finite coordinates are mapped to the middle of the range.
+    /// Physical values for a normalized vector; each coordinate is clamped to [0, 1] (infinities
+    /// too, so the map stays monotone) and snapped to the variable's grid. NaN coordinates are
+    /// mapped to the middle of the range.
     public func physical(_ u: [Double]) -> [String: Double] {
         var values: [String: Double] = [:]
         for (variable, coordinate) in zip(variables, u) {
-            let x = coordinate.isFinite ? min(1, max(0, coordinate)) : 0.5
+            let x = coordinate.isNaN ? 0.5 : min(1, max(0, coordinate))
             values[variable.name] = Self.toPhysical(x, variable)
         }
         return values
@@ -36,8 +37,23 @@ public struct DesignSpace: Sendable, Hashable {
         case .linear: value = v.min + x * (v.max - v.min)
         case .log: value = exp(log(v.min) + x * (log(v.max) - log(v.min)))
         }
-        if let grid = v.grid, grid > 0 { value = (value / grid).rounded() * grid }
+        // The nearest multiple of the grid that lies in the range (rounding alone can step outside
+        // it, and clamping afterwards would leave the grid when min or max is not a multiple).
+        if let grid = v.grid, let steps = gridSteps(v) {
+            value = min(steps.upperBound, max(steps.lowerBound, (value / grid).rounded())) * grid
+        }
         return min(v.max, max(v.min, value))
+    }
+
+    /// The multiples of the variable's grid inside [min, max], in grid steps; nil without a grid
+    /// or when the grid is unusable (not a positive finite number, or no multiple in the range). A
+    /// multiple within 1e-9 steps of the range counts as inside it: decimal grids such as 0.1 do not
+    /// divide their bounds exactly in binary.
+    static func gridSteps(_ v: CircuitSpec.Variable) -> ClosedRange<Double>? {
+        guard let grid = v.grid, grid > 0, grid.isFinite else { return nil }
+        let low = (v.min / grid - 1e-9).rounded(.up), high = (v.max / grid + 1e-9).rounded(.down)
+        guard low.isFinite, high.isFinite, low <= high else { return nil }
+        return low...high
     }
 
     static func toNormalized(_ value: Double, _ v: CircuitSpec.Variable) -> Double {
