@@ -64,6 +64,11 @@ extension Sizerd {
         }
 
         func run() async throws {
+            // A write past the file size limit (RLIMIT_FSIZE, `ulimit -f`, `LimitFSIZE=`) sends SIGXFSZ,
+            // whose default action kills the process. Ignored, the write fails with EFBIG instead, and
+            // SQLite reports it like a full disk: the request gets a clear error, the daemon keeps
+            // serving and the run log stays sound.
+            signal(SIGXFSZ, SIG_IGN)
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = ProcessInfo.processInfo.environment["SIZER_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
