@@ -1,10 +1,6 @@
 import Foundation
 import GRDB
-#if canImport(GRDBSQLite)
 import GRDBSQLite
-#else
-import SQLite3
-#endif
 
 /// The one place where SQLite's storage errors get their meaning: the disk is full, a file size limit
 /// is reached, the file or file system is read-only, the file cannot be opened, an I/O error. SQLite
@@ -16,8 +12,13 @@ struct StorageFailure: Error {
     /// The `errno` of the system call that failed (0 if unknown): it tells ENOSPC from EFBIG from EROFS.
     var systemErrno: Int32
 
-    /// A storage error from SQLite, or nil for any other error (constraints, SQL, busy...).
-    init?(_ error: any Error, connection: SQLiteConnection?) {
+    /// A storage error from SQLite (or `error` itself if it is one already), or nil for any other
+    /// error (constraints, SQL, busy...). `connection` is the one that failed, if at hand, for `errno`.
+    init?(_ error: any Error, connection: SQLiteConnection? = nil) {
+        if let failure = error as? StorageFailure {
+            self = failure
+            return
+        }
         guard let error = error as? DatabaseError, Self.storageCodes.contains(error.resultCode.rawValue) else { return nil }
         code = error.extendedResultCode
         sqliteMessage = error.message
@@ -45,19 +46,12 @@ struct StorageFailure: Error {
 
     static func describe(errno code: Int32) -> String? {
         guard code != 0 else { return nil }
-        let text = String(cString: strerror(code))
-        switch code {
-        case ENOSPC: return "\(text), ENOSPC"
-        case EFBIG: return "\(text), EFBIG: the file size limit (RLIMIT_FSIZE, ulimit -f) is reached"
-        case EDQUOT: return "\(text), EDQUOT"
-        case EROFS: return "\(text), EROFS"
-        case EACCES: return "\(text), EACCES"
-        case EIO: return "\(text), EIO"
-        default: return "\(text), errno \(code)"
-        }
+        let names = [ENOSPC: "ENOSPC", EFBIG: "EFBIG", EDQUOT: "EDQUOT", EROFS: "EROFS", EACCES: "EACCES", EIO: "EIO"]
+        let text = "\(String(cString: strerror(code))), \(names[code] ?? "errno \(code)")"
+        return code == EFBIG ? text + ": the file size limit (RLIMIT_FSIZE, ulimit -f) is reached" : text
     }
 
-    enum Operation: String { case open, read, write }
+    enum Operation { case open, read, write }
 
     /// The store's error for this failure on the database at `path`.
     func storeError(path: String, _ operation: Operation) -> StoreError {

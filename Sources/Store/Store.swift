@@ -37,14 +37,12 @@ public final class Store: Sendable {
             writer = pool
             try Schema.migrator.migrate(pool)
             // SQLite opens a file it may not write read-only without complaint and serves reads from
-            // it; only the first write would fail, after sizerd had accepted work. Fail now instead:
-            // this statement changes nothing but needs a write transaction on the file.
+            // it, and a run log with every migration applied may need no write to open: the first
+            // write would fail, after sizerd had accepted work. Make sure now: this statement changes
+            // nothing but needs a write transaction on the file.
             try transaction { db in try db.execute(sql: "UPDATE jobs SET id = id WHERE 0") }
-        } catch let failure as StorageFailure {
-            throw failure.storeError(path: path, .open)
         } catch {
-            if let failure = StorageFailure(error, connection: nil) { throw failure.storeError(path: path, .open) }
-            throw error
+            throw StorageFailure(error)?.storeError(path: path, .open) ?? error
         }
     }
 
@@ -111,11 +109,8 @@ public final class Store: Sendable {
                     throw StorageFailure(error, connection: db.sqliteConnection) ?? error
                 }
             }
-        } catch let failure as StorageFailure {
-            throw failure.storeError(path: path, .read)
         } catch {
-            if let failure = StorageFailure(error, connection: nil) { throw failure.storeError(path: path, .read) }
-            throw error
+            throw StorageFailure(error)?.storeError(path: path, .read) ?? error
         }
     }
 
