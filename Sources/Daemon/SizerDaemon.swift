@@ -10,7 +10,14 @@ import WorkerPool
 /// sweeper, the worker pool and the run log.
 public enum SizerDaemon {
     public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
-        let store = try Store(path: configuration.databasePath)
+        let store: Store
+        do {
+            store = try Store(path: configuration.databasePath)
+        } catch let error as StoreError where error.kind == .storageUnavailable {
+            // No run log, no service: every turn is recorded before it is answered. Refuse to start
+            // rather than accept work that cannot be logged; nothing has been written.
+            throw DaemonError("\(error.message); sizerd needs a writable run log (--db) and does not start without one")
+        }
         let pool = WorkerPool(configuration: WorkerPoolConfiguration(workers: configuration.workers),
                               launch: .simulationWorker(workingDirectoryRoot: (NSTemporaryDirectory() as NSString)
                                   .appendingPathComponent("sizerd-workers-\(getpid())")))

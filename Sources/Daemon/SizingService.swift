@@ -482,6 +482,7 @@ public actor SizingService {
         do {
             return try body()
         } catch let error as StoreError {
+            if error.kind == .storageUnavailable { logger.error("\(error.message)") }
             throw error.rpcError
         } catch let error as RPCError {
             throw error

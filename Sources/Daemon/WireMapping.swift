@@ -71,6 +71,8 @@ extension StoreError: RPCErrorConvertible {
         case .conflict: RPCError(.conflict, message)
         case .budgetExceeded: RPCError(.budgetExceeded, message)
         case .invalid: RPCError(.invalidParams, message)
+        case .storageUnavailable:
+            RPCError(.storageUnavailable, "\(message); this request was not recorded (reads still work): retry once the run log can be written again")
         }
     }
 }

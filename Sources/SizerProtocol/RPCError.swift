@@ -45,6 +45,9 @@ public enum RPCErrorCode: Int, Codable, Sendable, CaseIterable {
     case shuttingDown = -32006
     /// Too many connections, or too many long requests in flight on one connection; retry later.
     case overloaded = -32007
+    /// The run log cannot be written (disk full, file size limit, read-only file or file system, I/O
+    /// error): the request was not recorded. Reads still work; retry once the storage is writable.
+    case storageUnavailable = -32008
 }
 
 /// An error that knows its wire form; the daemon applies it in one place.

@@ -6,10 +6,17 @@ public struct CommandRun: Sendable {
     public var stdout: String
     public var stderr: String
 
-    public static func run(_ name: String, _ arguments: [String], timeout: Double = 600) throws -> CommandRun {
+    /// `launcher`, if given, is a command that execs the rest of its arguments (e.g. `setpriv ... --`).
+    public static func run(_ name: String, _ arguments: [String], timeout: Double = 600,
+                           launcher: [String] = []) throws -> CommandRun {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable(name))
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [TestPaths.executable(name)] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestPaths.executable(name))
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["SIZER_HOME"] = TestPaths.repository
         process.environment = environment

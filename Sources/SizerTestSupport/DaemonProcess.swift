@@ -9,17 +9,25 @@ public final class DaemonProcess: @unchecked Sendable {
     public let process: Process
     public let logPath: String
 
-    /// Starts `sizerd` and waits until its socket accepts connections.
+    /// Starts `sizerd` and waits until its socket accepts connections. `launcher` is a command that
+    /// execs the rest of its arguments, put in front of `sizerd` (e.g. `prlimit --fsize=...  --`); it
+    /// must exec, so that `process` is `sizerd` itself.
     public init(directory: String? = nil, workers: Int = 2, leaseSeconds: Double = 30,
-                extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+                extraArguments: [String] = [], environment: [String: String] = [:], launcher: [String] = []) throws {
         self.directory = directory ?? TestPaths.temporaryDirectory("daemon")
         socketPath = self.directory + "/sizerd.sock"
         databasePath = self.directory + "/sizer.sqlite"
         logPath = self.directory + "/sizerd.log"
         process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable("sizerd"))
-        process.arguments = ["--socket", socketPath, "--db", databasePath, "--workers", "\(workers)",
-                             "--lease-seconds", "\(leaseSeconds)"] + extraArguments
+        let arguments = ["--socket", socketPath, "--db", databasePath, "--workers", "\(workers)",
+                         "--lease-seconds", "\(leaseSeconds)"] + extraArguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [TestPaths.executable("sizerd")] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestPaths.executable("sizerd"))
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["SIZER_HOME"] = TestPaths.repository
         for (key, value) in environment { env[key] = value }

@@ -179,7 +179,11 @@ public struct PolicyRecord: Sendable, Hashable {
 
 /// Why a store operation was refused; the daemon maps each kind to its wire error.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case notFound, conflict, budgetExceeded, invalid }
+    public enum Kind: Sendable {
+        case notFound, conflict, budgetExceeded, invalid
+        /// The database file cannot be opened or written (see `StorageFailure`); nothing was changed.
+        case storageUnavailable
+    }
     public var kind: Kind
     public var message: String
     public init(_ kind: Kind, _ message: String) {

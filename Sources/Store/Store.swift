@@ -8,7 +8,9 @@ public final class Store: Sendable {
     private let writer: any DatabaseWriter
     public let path: String
 
-    /// Opens (creating and migrating if needed) the database at `path`.
+    /// Opens (creating and migrating if needed) the database at `path`, and checks that it can be
+    /// written: a file or folder sizerd may not write, a full disk, a missing folder that cannot be
+    /// created throw `StoreError(.storageUnavailable)` naming the path and the reason.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -16,14 +18,32 @@ public final class Store: Sendable {
             // A turn acknowledged to the agent must survive a power cut, not just a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(pool)
-        writer = pool
         self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw StoreError(.storageUnavailable, "cannot open the run log \(path): its folder cannot be created (\(error.localizedDescription))")
+        }
+        // A file sizerd may not write: say so before SQLite opens it read-only and leaves a -wal and
+        // a -shm file beside it.
+        if FileManager.default.fileExists(atPath: path) && !FileManager.default.isWritableFile(atPath: path) {
+            throw StoreError(.storageUnavailable, "cannot open the run log \(path): the file is read-only for sizerd (uid \(getuid()))")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            writer = pool
+            try Schema.migrator.migrate(pool)
+            // SQLite opens a file it may not write read-only without complaint and serves reads from
+            // it, and a run log with every migration applied may need no write to open: the first
+            // write would fail, after sizerd had accepted work. Make sure now: this statement changes
+            // nothing but needs a write transaction on the file.
+            try transaction { db in try db.execute(sql: "UPDATE jobs SET id = id WHERE 0") }
+        } catch {
+            throw StorageFailure(error)?.storeError(path: path, .open) ?? error
+        }
     }
 
     /// Opens an existing database for reading only (no migration), e.g. for `sizer replay --db`.
@@ -40,11 +60,65 @@ public final class Store: Sendable {
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction. A storage failure (see `StorageFailure`) rolls it back
+    /// and throws `StoreError(.storageUnavailable)`. Before giving up, the WAL is checkpointed into
+    /// the database file and truncated: the WAL holds a copy of a page per commit that changed it, so
+    /// on a full disk this gives back space, and the transaction (which changed nothing) is run once
+    /// more. When space returns, the next write simply succeeds: SQLite needs no reopening.
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try transaction(body)
+        } catch let first as StorageFailure {
+            guard (try? writer.writeWithoutTransaction({ db in try db.checkpoint(.truncate) })) != nil else {
+                throw first.storeError(path: path, .write)
+            }
+            do {
+                return try transaction(body)
+            } catch var again as StorageFailure {
+                if again.systemErrno == 0 { again.systemErrno = first.systemErrno }
+                throw again.storeError(path: path, .write)
+            }
+        }
+    }
+
+    /// `writer.write`, with storage errors caught while the connection can still tell their `errno`.
+    private func transaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction { db in
+            var result: T?
+            do {
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+            } catch {
+                throw StorageFailure(error, connection: db.sqliteConnection) ?? error
+            }
+            return result!
+        }
+    }
+
+    /// `writer.read`, with storage errors (a failing disk) given the store's form.
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read { db in
+                do {
+                    return try body(db)
+                } catch {
+                    throw StorageFailure(error, connection: db.sqliteConnection) ?? error
+                }
+            }
+        } catch {
+            throw StorageFailure(error)?.storeError(path: path, .read) ?? error
+        }
+    }
+
     // MARK: Jobs
 
     /// Inserts a queued job (or a running one, for `eval`) and returns it.
     public func createJob(_ job: NewJob, status: String = "queued") throws -> JobRecord {
-        try writer.write { db in
+        try write { db in
             let circuitID = try Self.circuitID(db, job.circuit)
             let environmentID = try Self.environmentID(db, job.environment)
             let now = Self.now()
@@ -60,12 +134,12 @@ public final class Store: Sendable {
     }
 
     public func job(id: Int64) throws -> JobRecord? {
-        try writer.read { db in try Self.job(db, id: id) }
+        try read { db in try Self.job(db, id: id) }
     }
 
     /// Jobs, newest first.
     public func jobs(status: String?, limit: Int) throws -> [JobRecord] {
-        try writer.read { db in
+        try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 \(Self.jobSelect) WHERE (?1 IS NULL OR j.status = ?1) ORDER BY j.id DESC LIMIT ?2
                 """, arguments: [status, limit])
@@ -76,7 +150,7 @@ public final class Store: Sendable {
     /// Leases the oldest queued sizing job to `agent`, or the queued job `jobID` (of any kind but eval).
     public func claimNextJob(agent: String, optimizers: [String]?, token: String, leaseSeconds: Double,
                              jobID: Int64? = nil) throws -> JobRecord? {
-        try writer.write { db in
+        try write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, optimizer FROM jobs
                 WHERE status = 'queued' AND kind != 'eval' AND (?1 IS NULL AND kind = 'sizing' OR id = ?1)
@@ -96,7 +170,7 @@ public final class Store: Sendable {
 
     /// Extends the lease of a job its holder still owns; throws `conflict` otherwise.
     public func renewLease(jobID: Int64, token: String, leaseSeconds: Double) throws -> JobRecord {
-        try writer.write { db in
+        try write { db in
             let job = try Self.leasedJob(db, id: jobID, token: token, allowCancelled: true)
             if job.status == "running" {
                 try db.execute(sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ?",
@@ -108,13 +182,13 @@ public final class Store: Sendable {
 
     /// Checks that `token` holds the lease of a running job.
     public func leasedJob(id: Int64, token: String) throws -> JobRecord {
-        try writer.read { db in try Self.leasedJob(db, id: id, token: token, allowCancelled: false) }
+        try read { db in try Self.leasedJob(db, id: id, token: token, allowCancelled: false) }
     }
 
     /// Sends running jobs whose lease has lapsed back to the queue (except `busy` ones, whose turn is
     /// being simulated); they resume from their last committed turn. Returns their ids.
     public func requeueExpiredLeases(except busy: Set<Int64>) throws -> [Int64] {
-        try writer.write { db in
+        try write { db in
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT id FROM jobs WHERE status = 'running' AND kind != 'eval' AND lease_expires_at < ?
                 """, arguments: [Self.now()]).filter { !busy.contains($0) }
@@ -133,7 +207,7 @@ public final class Store: Sendable {
     /// running figures and renews the lease, all in one transaction.
     public func recordTurn(jobID: Int64, token: String?, turn: Int, candidates: [CandidateRecord],
                            wallSeconds: Double, leaseSeconds: Double) throws -> (job: JobRecord, turn: LoggedTurn) {
-        try writer.write { db in
+        try write { db in
             let job: JobRecord
             if let token {
                 job = try Self.leasedJob(db, id: jobID, token: token, allowCancelled: false)
@@ -194,7 +268,7 @@ public final class Store: Sendable {
     /// Ends a job: `done` or `failed` by its lease holder (or by the daemon when `token` is nil),
     /// or back to `queued` when the holder gives it up.
     public func finishJob(id: Int64, token: String?, status: String, error: String?) throws -> JobRecord {
-        try writer.write { db in
+        try write { db in
             if let token {
                 _ = try Self.leasedJob(db, id: id, token: token, allowCancelled: false)
             } else if try Self.job(db, id: id) == nil {
@@ -220,7 +294,7 @@ public final class Store: Sendable {
 
     /// Cancels a queued or running job; a finished job cannot be cancelled.
     public func cancelJob(id: Int64) throws -> JobRecord {
-        try writer.write { db in
+        try write { db in
             guard let job = try Self.job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
             guard job.status == "queued" || job.status == "running" else {
                 throw StoreError(.conflict, "job \(id) is already \(job.status)")
@@ -235,7 +309,7 @@ public final class Store: Sendable {
 
     /// Every committed turn of a job, in order, with candidates and their corners.
     public func turns(jobID: Int64) throws -> [LoggedTurn] {
-        try writer.read { db in
+        try read { db in
             let cornerRows = try Row.fetchAll(db, sql: """
                 SELECT cc.* FROM candidate_corners cc JOIN candidates k ON k.id = cc.candidate_id
                 WHERE k.job_id = ? ORDER BY cc.candidate_id, cc.rowid
@@ -272,7 +346,7 @@ public final class Store: Sendable {
     // MARK: Policies
 
     public func savePolicy(_ policy: PolicyRecord) throws -> Int64 {
-        try writer.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO policies (circuit, algorithm, spec_hash, feature_version, simulations, seed, code_version,
                                       checkpoint_json, created_at)
@@ -285,7 +359,7 @@ public final class Store: Sendable {
 
     /// A policy by id, or the newest for a circuit and algorithm.
     public func policy(id: Int64?, circuit: String?, algorithm: String?) throws -> PolicyRecord? {
-        try writer.read { db in
+        try read { db in
             let row: Row?
             if let id {
                 row = try Row.fetchOne(db, sql: "SELECT * FROM policies WHERE id = ?", arguments: [id])

@@ -64,6 +64,13 @@ extension Sizerd {
         }
 
         func run() async throws {
+            // A write past the file size limit (RLIMIT_FSIZE: `ulimit -f`, systemd's LimitFSIZE=) raises
+            // SIGXFSZ, whose default action kills the process. Today the daemon writes on runtime threads
+            // that block it (it stays pending there), but that is an accident of the thread layout.
+            // Ignored, such a write just fails with EFBIG, which SQLite reports like a full disk: the
+            // request gets a clear error, the daemon keeps serving and the run log stays sound.
+            // Simulation workers inherit the setting.
+            signal(SIGXFSZ, SIG_IGN)
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = ProcessInfo.processInfo.environment["SIZER_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
