@@ -63,18 +63,29 @@ extension Sizer {
 
             // Warm both: decks loaded in every worker.
             _ = await evaluator.evaluate(candidates[0].map(circuit.space.physical), corners: corners, targets: targets)
-            _ = try runThroughDaemon(client, candidates: [candidates[0]])
+            let warm = try DaemonJob(client, circuit: circuit.name, turns: 1, group: group)
+            _ = try warm.evaluate(turn: 0, candidates[0])
+            try warm.finish()
 
+            // Each turn goes through the raw pool and then through sizerd, back to back, so the speed
+            // changes of a shared machine (seconds long, tens of percent) hit both alike.
             var rawSeconds = 0.0, daemonSeconds = 0.0
+            var roundOverheads: [Double] = []
             for round in 1...rounds {
-                let rawStart = ContinuousClock.now
-                for turn in candidates {
+                let job = try DaemonJob(client, circuit: circuit.name, turns: turns, group: group)
+                var raw = 0.0, viaDaemon = 0.0
+                for (index, turn) in candidates.enumerated() {
+                    // Which side goes first alternates, so neither always follows the other.
+                    if index % 2 == 1 { viaDaemon += try job.evaluate(turn: index, turn) }
+                    let rawStart = ContinuousClock.now
                     _ = await evaluator.evaluate(turn.map(circuit.space.physical), corners: corners, targets: targets)
+                    raw += (ContinuousClock.now - rawStart) / .seconds(1)
+                    if index % 2 == 0 { viaDaemon += try job.evaluate(turn: index, turn) }
                 }
-                let raw = (ContinuousClock.now - rawStart) / .seconds(1)
-                let viaDaemon = try runThroughDaemon(client, candidates: candidates)
+                try job.finish()
                 rawSeconds += raw
                 daemonSeconds += viaDaemon
+                roundOverheads.append((viaDaemon / raw - 1) * 100)
                 if !output.json {
                     print(String(format: "round %d: raw pool %.2f s, through sizerd %.2f s (%d evaluations each)",
                                  round, raw, viaDaemon, turns * group))
@@ -85,33 +96,55 @@ extension Sizer {
             let report = DaemonBenchReport(
                 circuit: circuit.name, evaluations: Int(evaluations), groupSize: group, workers: workers,
                 rawEvaluationsPerSecond: evaluations / rawSeconds, daemonEvaluationsPerSecond: evaluations / daemonSeconds,
-                daemonOverheadPct: (daemonSeconds / rawSeconds - 1) * 100)
+                daemonOverheadPct: (daemonSeconds / rawSeconds - 1) * 100,
+                // Per-round ratios: a slow spell on a shared machine moves the sum, less the median.
+                roundOverheadPct: roundOverheads,
+                medianRoundOverheadPct: Self.median(roundOverheads))
             if output.json {
                 print(String(decoding: try SizerJSON.encoder().encode(report), as: UTF8.self))
             } else {
                 print(String(format: "raw pool          %.1f evaluations/s", report.rawEvaluationsPerSecond))
                 print(String(format: "agent.evaluate    %.1f evaluations/s (each turn committed to SQLite before the reply)",
                              report.daemonEvaluationsPerSecond))
-                print(String(format: "daemon_overhead_pct: %.1f", report.daemonOverheadPct))
+                print(String(format: "daemon_overhead_pct: %.1f (median of %d rounds: %.1f)", report.daemonOverheadPct,
+                             rounds, report.medianRoundOverheadPct))
             }
         }
 
-        /// Submits a benchmark job and evaluates the turns through `agent.evaluate`; returns seconds.
-        func runThroughDaemon(_ client: SizerClient, candidates: [[[Double]]]) throws -> Double {
-            let job = try client.call(JobsSubmit.self, .init(circuit: circuit, optimizer: "random",
-                                                             budget: candidates.count * group, groupSize: group,
-                                                             kind: .benchmark))
-            guard let lease = try client.call(AgentClaim.self, .init(agent: "bench", jobId: job.id)).claimed?.lease else {
-                throw ValidationError("could not claim benchmark job \(job.id)")
-            }
-            let start = ContinuousClock.now
-            for (turn, designs) in candidates.enumerated() {
-                _ = try client.call(AgentEvaluate.self, .init(jobId: job.id, token: lease.token, turn: turn, candidates: designs))
-            }
-            let seconds = (ContinuousClock.now - start) / .seconds(1)
-            _ = try client.call(AgentFinish.self, .init(jobId: job.id, token: lease.token, status: .done))
-            return seconds
+        static func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
         }
+    }
+}
+
+/// A benchmark job on the daemon, claimed; turns go through `agent.evaluate`.
+private struct DaemonJob {
+    let client: SizerClient
+    let id: Int64
+    let token: String
+
+    init(_ client: SizerClient, circuit: String, turns: Int, group: Int) throws {
+        self.client = client
+        let job = try client.call(JobsSubmit.self, .init(circuit: circuit, optimizer: "random", budget: turns * group,
+                                                         groupSize: group, kind: .benchmark))
+        guard let lease = try client.call(AgentClaim.self, .init(agent: "bench", jobId: job.id)).claimed?.lease else {
+            throw ValidationError("could not claim benchmark job \(job.id)")
+        }
+        id = job.id
+        token = lease.token
+    }
+
+    /// Seconds from sending the turn to having its reply.
+    func evaluate(turn: Int, _ designs: [[Double]]) throws -> Double {
+        let start = ContinuousClock.now
+        _ = try client.call(AgentEvaluate.self, .init(jobId: id, token: token, turn: turn, candidates: designs))
+        return (ContinuousClock.now - start) / .seconds(1)
+    }
+
+    func finish() throws {
+        _ = try client.call(AgentFinish.self, .init(jobId: id, token: token, status: .done))
     }
 }
 
@@ -123,6 +156,8 @@ struct DaemonBenchReport: Codable {
     var rawEvaluationsPerSecond: Double
     var daemonEvaluationsPerSecond: Double
     var daemonOverheadPct: Double
+    var roundOverheadPct: [Double]
+    var medianRoundOverheadPct: Double
 }
 
 /// The built `sizerd` next to this executable, on a scratch socket and database.
