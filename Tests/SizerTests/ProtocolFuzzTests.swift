@@ -327,16 +327,7 @@ final class FuzzSocket: @unchecked Sendable {
 
     init(path: String, receiveTimeout: Int) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let result = UnixSocketAddress(path: path)?.withSockaddr { connect(fd, $0, $1) } ?? -1
         guard result == 0 else {
             close(fd)
             throw POSIXError(.ECONNREFUSED)

@@ -1,6 +1,7 @@
 import Foundation
 import SizerTestSupport
 import Testing
+import SizerCore
 
 /// The shipped units pass `systemd-analyze verify` (which reports problems on stderr even when it
 /// exits 0), and sizerd tells systemd it is ready.
@@ -51,17 +52,8 @@ import Testing
         let path = directory + "/notify.sock"
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        try #require(bound == 0)
+        let address = try #require(UnixSocketAddress(path: path))
+        try #require(address.withSockaddr { bind(fd, $0, $1) } == 0)
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let daemon = try DaemonProcess(workers: 1, environment: ["NOTIFY_SOCKET": path])
