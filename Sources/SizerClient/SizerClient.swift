@@ -48,37 +48,49 @@ public final class SizerClient: @unchecked Sendable {
         try writeAll(Array(line))
         while true {
             let data = try readLine()
-            // Typed decoding straight from the line: no intermediate JSON tree (which costs
-            // milliseconds on a turn's worth of numbers).
-            let envelope: Envelope
+            // One typed decode of the whole line: no intermediate JSON tree (which cost milliseconds
+            // on a turn's worth of numbers), and the line is parsed once.
+            let response: Response<M.Result>
             do {
-                envelope = try SizerJSON.decoder().decode(Envelope.self, from: data)
+                let decoder = SizerJSON.decoder()
+                decoder.userInfo[Response<M.Result>.expectedID] = id
+                response = try decoder.decode(Response<M.Result>.self, from: data)
             } catch {
-                throw ClientError("the daemon sent an unreadable line: \(error)")
+                throw ClientError("unreadable reply to \(M.name): \(error)")
             }
-            if envelope.id == nil, envelope.method != nil {
+            if response.id == nil, response.method != nil {
                 try onNotification(try SizerJSON.decoder().decode(RPCNotification.self, from: data))
                 continue
             }
-            guard envelope.id == id else { continue }
-            if let error = envelope.error { throw error }
-            do {
-                return try SizerJSON.decoder().decode(ResultEnvelope<M.Result>.self, from: data).result
-            } catch {
-                throw ClientError("unreadable result of \(M.name): \(error)")
+            guard response.id == id else { continue }
+            if let error = response.error { throw error }
+            guard let result = response.result else {
+                throw ClientError("the reply to \(M.name) has neither a result nor an error")
             }
+            return result
         }
     }
 
-    /// The parts of a line that say what it is.
-    private struct Envelope: Decodable {
+    /// Any line the daemon sends: a response (id with result or error) or a notification (method,
+    /// no id). `result` is read only when the line answers this call (its id is in the decoder's
+    /// `userInfo`): a notification's params or an earlier call's late answer have other types.
+    private struct Response<Result: Decodable>: Decodable {
         var id: RPCID?
         var method: String?
         var error: RPCError?
-    }
+        var result: Result?
 
-    private struct ResultEnvelope<Result: Decodable>: Decodable {
-        var result: Result
+        static var expectedID: CodingUserInfoKey { CodingUserInfoKey(rawValue: "sizer.expectedID")! }
+        private enum Keys: String, CodingKey { case id, method, error, result }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            id = try container.decodeIfPresent(RPCID.self, forKey: .id)
+            method = try container.decodeIfPresent(String.self, forKey: .method)
+            error = try container.decodeIfPresent(RPCError.self, forKey: .error)
+            let answersThisCall = id != nil && id == decoder.userInfo[Self.expectedID] as? RPCID
+            result = answersThisCall && error == nil ? try container.decodeIfPresent(Result.self, forKey: .result) : nil
+        }
     }
 
     // MARK: Socket plumbing
