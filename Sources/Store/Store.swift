@@ -262,8 +262,15 @@ public final class Store: Sendable {
                                 lease_expires_at = CASE WHEN lease_token IS NULL THEN NULL ELSE ? END
                 WHERE id = ?
                 """).execute(arguments: [candidates.count, best, toSuccess != nil, toSuccess, now + leaseSeconds, jobID])
-            return (try Self.job(db, id: jobID)!, LoggedTurn(turn: turn, agent: job.agent, wallSeconds: wallSeconds,
-                                                              candidates: logged))
+            // The row as the UPDATE left it, without reading it back (and decoding its JSON) again.
+            var updated = job
+            updated.turns += 1
+            updated.simulationsUsed += candidates.count
+            updated.bestReward = best
+            updated.meetsAllSpecs = toSuccess != nil
+            updated.simulationsToSuccess = toSuccess
+            updated.leaseExpiresAt = job.leaseToken == nil ? nil : now + leaseSeconds
+            return (updated, LoggedTurn(turn: turn, agent: job.agent, wallSeconds: wallSeconds, candidates: logged))
         }
     }
 
