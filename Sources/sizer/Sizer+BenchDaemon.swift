@@ -99,7 +99,7 @@ extension Sizer {
                 daemonOverheadPct: (daemonSeconds / rawSeconds - 1) * 100,
                 // Per-round ratios: a slow spell on a shared machine moves the sum, less the median.
                 roundOverheadPct: roundOverheads,
-                medianRoundOverheadPct: Self.median(roundOverheads))
+                medianRoundOverheadPct: median(roundOverheads))
             if output.json {
                 print(String(decoding: try SizerJSON.encoder().encode(report), as: UTF8.self))
             } else {
@@ -109,12 +109,6 @@ extension Sizer {
                 print(String(format: "daemon_overhead_pct: %.1f (median of %d rounds: %.1f)", report.daemonOverheadPct,
                              rounds, report.medianRoundOverheadPct))
             }
-        }
-
-        static func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
         }
     }
 }
