@@ -28,21 +28,6 @@ public enum RPCID: Codable, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// One request (with an id) or notification (without).
-public struct RPCRequest: Codable, Sendable {
-    public var jsonrpc: String
-    public var id: RPCID?
-    public var method: String
-    public var params: JSONValue?
-
-    public init(id: RPCID?, method: String, params: JSONValue?) {
-        jsonrpc = "2.0"
-        self.id = id
-        self.method = method
-        self.params = params
-    }
-}
-
 /// The `params` member of a request line.
 private struct ParamsBox<T: Decodable>: Decodable {
     var params: T?
