@@ -18,6 +18,9 @@ final class SimulationSession {
 
     var isPoisoned: Bool { simulator.isPoisoned }
 
+    /// `SIZER_FUSED_OP=0` runs a separate `op` before `ac`, as before (for side-by-side measurements).
+    static let fuseOperatingPoint = ProcessInfo.processInfo.environment["SIZER_FUSED_OP"] != "0"
+
     func handle(_ request: SimulationRequest) -> SimulationResponse {
         served += 1
         let results = request.points.map { point in evaluate(point, request) }
@@ -32,10 +35,12 @@ final class SimulationSession {
         do {
             try prepare(point, request)
             try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
+            let plan = AnalysisPlan(request.analyses)
+            if plan.operatingPointFromAC { try simulator.run("option keepopinfo") }
             prepared = elapsed()
             var waves = Waveforms()
-            for analysis in request.analyses {
-                try run(analysis, request, into: &waves)
+            for analysis in plan.analyses {
+                try run(analysis, request, keepOperatingPoint: plan.operatingPointFromAC, into: &waves)
             }
             let analyzed = elapsed() - prepared
             let metrics = Measurements.evaluate(request.measurements, on: waves,
@@ -87,11 +92,13 @@ final class SimulationSession {
         }
     }
 
-    private func run(_ analysis: AnalysisSpec, _ request: SimulationRequest, into waves: inout Waveforms) throws(SpiceError) {
+    private func run(_ analysis: AnalysisSpec, _ request: SimulationRequest, keepOperatingPoint: Bool,
+                     into waves: inout Waveforms) throws(SpiceError) {
         guard let command = AnalysisCommand.text(analysis) else {
             throw SpiceError(kind: .analysisFailed, message: "invalid \(analysis.type.rawValue) analysis")
         }
         let before = simulator.currentPlot
+        let plotsBefore = keepOperatingPoint && analysis.type == .ac ? Set(simulator.plotNames) : []
         try simulator.run(command)
         let plot = simulator.currentPlot
         // A failed analysis may leave the previous plot current: never read stale vectors.
@@ -99,18 +106,31 @@ final class SimulationSession {
             throw SpiceError(kind: .missingResult, message: "'\(command)' produced no new plot (current: '\(plot)')",
                              stderrTail: Array(simulator.lastOutput.suffix(4)))
         }
-        var names = request.measurements.filter { $0.kind.analysis == analysis.type }.flatMap { m -> [String] in
+        try copyVectors(of: analysis.type, from: plot, request, into: &waves)
+        if keepOperatingPoint && analysis.type == .ac && !waves.vectors.keys.contains(where: { $0.hasPrefix("op.") }) {
+            // With `keepopinfo` the AC analysis saves the operating point it solved as a new op plot.
+            guard let opPlot = simulator.plotNames.first(where: { $0.hasPrefix("op") && !plotsBefore.contains($0) }) else {
+                throw SpiceError(kind: .missingResult, message: "'\(command)' kept no operating-point plot",
+                                 stderrTail: Array(simulator.lastOutput.suffix(4)))
+            }
+            try copyVectors(of: .op, from: opPlot, request, into: &waves)
+        }
+    }
+
+    private func copyVectors(of type: AnalysisSpec.Kind, from plot: String, _ request: SimulationRequest,
+                             into waves: inout Waveforms) throws(SpiceError) {
+        var names = request.measurements.filter { $0.kind.analysis == type }.flatMap { m -> [String] in
             m.kind == .opPowerW ? ["\(m.source ?? "")#branch"] : [m.node ?? ""]
         }
-        if analysis.type == .op { names += request.opProbes }
+        if type == .op { names += request.opProbes }
         for name in Set(names) {
-            waves[analysis.type, name] = try copy(name, plot: plot)
+            waves[type, name] = try copy(name, plot: plot)
         }
-        if let scale = Waveforms.scaleName(analysis.type) {
-            let source = analysis.type == .dc
+        if let scale = Waveforms.scaleName(type) {
+            let source = type == .dc
                 ? simulator.vectorNames(plot: plot).first { $0.hasSuffix("sweep") } ?? "v-sweep"
                 : scale
-            waves[analysis.type, scale] = try copy(source, plot: plot)
+            waves[type, scale] = try copy(source, plot: plot)
         }
     }
 
@@ -129,5 +149,21 @@ final class SimulationSession {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// The analyses a worker runs for a request. An `ac` analysis solves the same operating point as
+/// `op` (the same first solve after `reset`), so when both are asked for the `op` is not run again:
+/// the AC analysis keeps its operating point (`option keepopinfo`) and the op vectors are read from
+/// there. Fresh loads and the fast path share this plan, so both still compare like for like.
+struct AnalysisPlan {
+    let analyses: [AnalysisSpec]
+    let operatingPointFromAC: Bool
+
+    init(_ requested: [AnalysisSpec]) {
+        let fuse = SimulationSession.fuseOperatingPoint
+            && requested.contains { $0.type == .op } && requested.contains { $0.type == .ac }
+        operatingPointFromAC = fuse
+        analyses = fuse ? requested.filter { $0.type != .op } : requested
     }
 }

@@ -42,8 +42,9 @@ public enum TestPaths {
     }
 
     /// A started pool of real `sizerd worker` processes.
-    public static func pool(workers: Int = 2, retries: Int = 1, maxRequests: Int = 20_000) async throws -> WorkerPool {
-        let launch = WorkerLaunch(executable: executable("sizerd"), arguments: ["worker"],
+    public static func pool(workers: Int = 2, retries: Int = 1, maxRequests: Int = 20_000,
+                            environment: [String: String] = [:]) async throws -> WorkerPool {
+        let launch = WorkerLaunch(executable: executable("sizerd"), arguments: ["worker"], environment: environment,
                                   workingDirectoryRoot: temporaryDirectory("workers"))
         let pool = WorkerPool(configuration: .init(workers: workers, maxRequestsPerWorker: maxRequests, crashRetries: retries),
                               launch: launch)

@@ -36,6 +36,34 @@ import Testing
         #expect(compared >= 50)
     }
 
+    /// The AC analysis's own operating point (`keepopinfo`) replaces a separate `op`: metrics,
+    /// sanity verdicts and rewards must be the same, bit for bit.
+    @Test(arguments: circuits)
+    func operatingPointKeptByACEqualsASeparateOp(name: String) async throws {
+        let circuit = try TestPaths.circuit(name)
+        var generator = SplitMix64(seed: 7)
+        let designs = [circuit.space.nominal] + (0..<12).map { _ in
+            circuit.space.physical((0..<circuit.space.dimension).map { _ in generator.nextUnit() })
+        }
+        let corners = [circuit.nominalCorner]
+        var results: [[DesignEvaluation]] = []
+        for fused in ["1", "0"] {
+            let pool = try await TestPaths.pool(workers: 2, environment: ["SIZER_FUSED_OP": fused])
+            results.append(await PoolEvaluator(circuit: circuit, pool: pool)
+                .evaluate(designs, corners: corners, targets: circuit.spec.defaultTargets))
+            await pool.shutdown()
+        }
+        var compared = 0
+        for (a, b) in zip(results[0], results[1]) {
+            #expect(a.outcome == b.outcome)
+            #expect(a.metrics == b.metrics, "\(name): \(a.metrics) vs \(b.metrics)")
+            // Power and the sanity checks are read from the operating point.
+            #expect(a.reward == b.reward && a.sanityViolations == b.sanityViolations)
+            if a.outcome == .ok { compared += 1 }
+        }
+        #expect(compared >= 5)
+    }
+
     @Test func cornerSwitchInOneDeckEqualsLoadingThatCorner() async throws {
         let circuit = try TestPaths.circuit("ota5t")
         let pool = try await TestPaths.pool(workers: 1)
