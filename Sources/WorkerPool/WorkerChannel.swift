@@ -22,10 +22,17 @@ public struct WorkerChannel: Sendable {
     public func send(_ payload: [UInt8]) -> Bool { Frames.write(payload, to: output) }
 }
 
-/// Resident set size of a process from /proc, in bytes (0 if unknown).
+/// Resident set size of a process from /proc, in bytes (0 if unknown). Read after every
+/// evaluation, so plain file calls rather than Foundation.
 public func residentSetBytes(pid: pid_t = getpid()) -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    let fd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return 0 }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+    guard count > 0 else { return 0 }
+    // "size resident shared ...": the second field, in pages.
+    let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
+    guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }

@@ -11,8 +11,9 @@ final class WorkerProcess: @unchecked Sendable {
     let pid: pid_t
     private let toChild: Int32
     private let fromChild: Int32
-    private let queue: DispatchQueue
-    /// Requests answered (mutated only by the owning pool actor).
+    /// The worker's own thread: round trips block here, one at a time.
+    let queue: DispatchQueue
+    /// Requests answered (mutated only on `queue`).
     var served = 0
     private var reaped = false
     private let lock = NSLock()
@@ -69,26 +70,20 @@ final class WorkerProcess: @unchecked Sendable {
         return WorkerProcess(id: id, pid: pid, toChild: input[1], fromChild: output[0])
     }
 
-    /// Sends one request and waits for the answer, the deadline, or the process's death.
-    func roundTrip(_ payload: [UInt8], timeout: Duration) async -> WorkerReply {
+    /// Sends one request and blocks until the answer, the deadline, or the process's death. Call it
+    /// from `queue`, the worker's own thread, never from Swift concurrency's threads.
+    func roundTrip(_ payload: [UInt8], timeout: Duration) -> WorkerReply {
         let deadline = RoundTripDeadline()
-        return await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                let answer = Frames.write(payload, to: toChild) ? Frames.read(from: fromChild) : nil
-                let expired = deadline.finish()
-                if let answer, !expired {
-                    continuation.resume(returning: .reply(answer, worker: id))
-                    return
-                }
-                let exit = kill(waitForExit: true)
-                continuation.resume(returning: expired ? .timedOut(worker: id) : .crashed(exit, worker: id))
-            }
-            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
-                // Only SIGKILL dependably stops a stuck parse or model loop.
-                if deadline.expire() { Glibc.kill(pid, SIGKILL) }
-            }
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            // Only SIGKILL dependably stops a stuck parse or model loop.
+            if deadline.expire() { Glibc.kill(pid, SIGKILL) }
         }
+        let answer = Frames.write(payload, to: toChild) ? Frames.read(from: fromChild) : nil
+        let expired = deadline.finish()
+        if let answer, !expired { return .reply(answer, worker: id) }
+        let exit = kill(waitForExit: true)
+        return expired ? .timedOut(worker: id) : .crashed(exit, worker: id)
     }
 
     /// SIGKILLs the process (if still running), reaps it and closes the pipes.

@@ -22,6 +22,9 @@ struct SimulationBenchmark {
         var prepareMedianMs: Double
         /// Median time of the analyses alone (OP + AC ...): what a faster exact path could approach.
         var floorMs: Double
+        /// Time the workers spent simulating over the time they were available (workers x wall
+        /// time): what is lost between evaluations (parent work, pipes, scheduling) is the rest.
+        var workerBusyPct: Double
         var subprocessRuns: Int
         var subprocessEvalsPerS: Double?
         var subprocessMedianEvalMs: Double?
@@ -37,6 +40,7 @@ struct SimulationBenchmark {
                 "circuit                 \(circuit) (\(workers) workers, \(evaluations) evaluations, \(okEvaluations) ok)",
                 String(format: "pool                    %.1f evaluations/s (median %.2f ms per evaluation: %.2f ms prepare, %.2f ms analyses)",
                        poolEvalsPerS, poolMedianEvalMs, prepareMedianMs, floorMs),
+                String(format: "workers busy            %.1f %% of their time", workerBusyPct),
             ]
             if let sub = subprocessEvalsPerS, let ms = subprocessMedianEvalMs, let ratio {
                 lines.append(String(format: "ngspice -b, full lib    %.3f evaluations/s (median %.0f ms, %d runs, same result: %@)",
@@ -87,6 +91,7 @@ struct SimulationBenchmark {
             poolMedianEvalMs: median(measured.map { $0.simSeconds * 1000 }),
             prepareMedianMs: median(measured.compactMap { $0.corners.first?.prepareSeconds }.map { $0 * 1000 }),
             floorMs: median(measured.compactMap { $0.corners.first?.analysisSeconds }.map { $0 * 1000 }),
+            workerBusyPct: 100 * results.reduce(0) { $0 + $1.simSeconds } / (Double(workers) * poolSeconds),
             subprocessRuns: subprocessRuns, workerRssBeforeBytes: rssBefore, workerRssAfterBytes: rssAfter,
             rssGrowthPct: 100 * (Double(rssAfter.reduce(0, +)) / Double(max(1, rssBefore.reduce(0, +))) - 1))
 
