@@ -178,7 +178,10 @@ public struct Dispatcher: Sendable {
     ) {
         handlers[M.name] = { line, session, notify in
             let typed = try WireCoding.decodeParams(M.Params.self, fromLine: line)
-            return try SizerJSON.encoder().encode(try await body(typed, session, notify))
+            let result = try await body(typed, session, notify)
+            // The per-turn reply has a hand-written writer; everything else goes through the encoder.
+            if let writable = result as? any JSONWritable { return Data(try writable.jsonBytes()) }
+            return try SizerJSON.encoder().encode(result)
         }
     }
 

@@ -212,3 +212,60 @@ public enum CornerSelection: Codable, Sendable, Hashable {
 }
 
 import Foundation
+
+// MARK: - Fast JSON for the reply of every turn (see `JSONWriter`)
+
+extension CornerResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("corner", corner)
+        try writer.member("errors", errors)
+        try writer.member("metrics", metrics)
+        try writer.member("outcome", outcome)
+        try writer.member("sim_seconds", simSeconds)
+        writer.endObject()
+    }
+}
+
+extension CandidateResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("corners", corners)
+        try writer.member("design", design)
+        try writer.member("index", index)
+        try writer.member("meets_all_specs", meetsAllSpecs)
+        try writer.member("message", ifPresent: message)
+        try writer.member("metrics", metrics)
+        try writer.member("outcome", outcome)
+        try writer.member("reward", reward)
+        try writer.member("sim_seconds", simSeconds)
+        try writer.member("specs", specs)
+        try writer.member("worker", ifPresent: worker)
+        try writer.member("x", ifPresent: x)
+        writer.endObject()
+    }
+}
+
+extension TurnResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("candidates", candidates)
+        try writer.member("turn", turn)
+        writer.endObject()
+    }
+}
+
+extension JobStatus: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+}
+
+extension AgentEvaluate.Result: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("budget", budget)
+        try writer.member("simulations_used", simulationsUsed)
+        try writer.member("status", status)
+        try writer.member("turn", turn)
+        writer.endObject()
+    }
+}

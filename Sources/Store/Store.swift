@@ -444,7 +444,9 @@ public final class Store: Sendable {
 /// JSON text columns, with the one Sizer JSON configuration.
 enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try SizerJSON.encoder().encode(value), as: UTF8.self)
+        // Every candidate of every turn writes several blobs: the hand-written writer when it can.
+        if let writable = value as? any JSONWritable { return String(decoding: try writable.jsonBytes(), as: UTF8.self) }
+        return String(decoding: try SizerJSON.encoder().encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

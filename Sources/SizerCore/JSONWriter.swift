@@ -1,0 +1,176 @@
+/// A small JSON writer for the few values written on every turn (run-log blobs, `agent.evaluate`
+/// replies). Foundation's `JSONEncoder` spent about a third of the daemon's CPU on them.
+///
+/// The output is byte for byte what `SizerJSON.encoder()` writes: keys sorted, integral doubles
+/// without ".0", non-finite numbers refused (`JSONWriterTests` compares the two).
+public struct JSONWriter {
+    public struct NonFiniteNumber: Error, CustomStringConvertible {
+        public let value: Double
+        public var description: String { "cannot write \(value) as JSON" }
+    }
+
+    public private(set) var bytes: [UInt8] = []
+    /// One entry per open object or array: whether it has no member yet.
+    private var empty: [Bool] = []
+
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); empty.append(true) }
+    public mutating func endObject() { empty.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); empty.append(true) }
+    public mutating func endArray() { empty.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// A key of the open object; the value follows. Callers write keys in sorted order.
+    public mutating func key(_ name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        // The value that follows belongs to this key: no comma before it.
+        empty[empty.count - 1] = true
+    }
+
+    public mutating func string(_ value: String) { separate(); appendQuoted(value) }
+    public mutating func bool(_ value: Bool) { separate(); bytes += value ? Array("true".utf8) : Array("false".utf8) }
+    public mutating func null() { separate(); bytes += Array("null".utf8) }
+    public mutating func int(_ value: Int) { separate(); bytes += Array(String(value).utf8) }
+
+    public mutating func number(_ value: Double) throws {
+        guard value.isFinite else { throw NonFiniteNumber(value: value) }
+        separate()
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes += Array(text.utf8)
+    }
+
+    /// `"key": value` for the common member kinds.
+    public mutating func member(_ name: String, _ value: some JSONWritable) throws {
+        key(name)
+        try value.write(to: &self)
+    }
+
+    /// A member that `JSONEncoder` leaves out when nil (synthesized `Codable` uses `encodeIfPresent`).
+    public mutating func member(_ name: String, ifPresent value: (some JSONWritable)?) throws {
+        guard let value else { return }
+        try member(name, value)
+    }
+
+    private mutating func separate() {
+        guard let last = empty.last else { return }
+        if last {
+            empty[empty.count - 1] = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
+    }
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "/"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "/")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A value `JSONWriter` can write, the same way `SizerJSON.encoder()` would encode it.
+public protocol JSONWritable {
+    func write(to writer: inout JSONWriter) throws
+}
+
+extension JSONWritable {
+    /// The JSON text as bytes.
+    public func jsonBytes() throws -> [UInt8] {
+        var writer = JSONWriter()
+        try write(to: &writer)
+        return writer.bytes
+    }
+}
+
+extension Double: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { try writer.number(self) }
+}
+
+extension Int: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.int(self) }
+}
+
+extension Bool: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.bool(self) }
+}
+
+extension String: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.string(self) }
+}
+
+extension Optional: JSONWritable where Wrapped: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        if let self { try self.write(to: &writer) } else { writer.null() }
+    }
+}
+
+extension Array: JSONWritable where Element: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginArray()
+        for element in self { try element.write(to: &writer) }
+        writer.endArray()
+    }
+}
+
+extension Dictionary: JSONWritable where Key == String, Value: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        // The encoder's `.sortedKeys` compares keys as strings.
+        for key in keys.sorted() {
+            try writer.member(key, self[key]!)
+        }
+        writer.endObject()
+    }
+}
+
+// MARK: - Value types written on every turn (keys in the encoder's snake_case, sorted)
+
+extension EvalOutcome: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+}
+
+extension Bound: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+}
+
+extension SpecTarget: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("bound", bound)
+        try writer.member("metric", metric)
+        try writer.member("target", target)
+        try writer.member("weight", weight)
+        writer.endObject()
+    }
+}
+
+extension SpecResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("bound", bound)
+        try writer.member("margin", ifPresent: margin)
+        try writer.member("met", met)
+        try writer.member("metric", metric)
+        try writer.member("target", target)
+        try writer.member("value", ifPresent: value)
+        writer.endObject()
+    }
+}
