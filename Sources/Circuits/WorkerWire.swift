@@ -1,4 +1,5 @@
 import Foundation
+import SizerCore
 
 /// The byte form of the messages between the pool's parent and a simulation worker, in one place.
 ///
@@ -41,7 +42,7 @@ public enum WorkerWire {
     }
 
     public static func encode(_ response: SimulationResponse) throws -> [UInt8] {
-        Array(try encoder().encode(response))
+        try response.jsonBytes()
     }
 
     public static func decodeResponse(_ bytes: [UInt8]) throws -> SimulationResponse {
@@ -57,4 +58,34 @@ public enum WorkerWire {
     }
 
     private static func decoder() -> JSONDecoder { JSONDecoder() }
+}
+
+// The worker writes one response per evaluation: hand-written (camelCase keys, what the plain
+// decoder reads) rather than through `JSONEncoder`.
+extension PointResult.Status: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+}
+
+extension PointResult: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("analysisSeconds", analysisSeconds)
+        try writer.member("errors", errors)
+        try writer.member("metrics", metrics)
+        try writer.member("operatingPoint", operatingPoint)
+        try writer.member("prepareSeconds", prepareSeconds)
+        try writer.member("seconds", seconds)
+        try writer.member("status", status)
+        writer.endObject()
+    }
+}
+
+extension SimulationResponse: JSONWritable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("points", points)
+        try writer.member("rssBytes", rssBytes)
+        try writer.member("served", served)
+        writer.endObject()
+    }
 }

@@ -29,26 +29,35 @@ public struct PoolEvaluator: Evaluator {
         // Few designs at many corners: split each design's corners so every worker gets a share.
         let chunkCount = max(1, min(corners.count, (pool.configuration.workers + designs.count - 1) / max(1, designs.count)))
         let chunks = Self.split(corners, into: chunkCount)
-        var payloads: [[UInt8]] = []
-        var slots: [[Int]?] = []
-        var results = [DesignEvaluation?](repeating: nil, count: designs.count)
-        for (index, design) in designs.enumerated() {
-            if let reason = circuit.space.invalidReason(design) {
-                results[index] = EvaluationAssembler.invalid(design, reason: reason, targets: targets)
-                slots.append(nil)
-                continue
-            }
-            var mine: [Int] = []
-            for chunk in chunks {
-                let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad)
-                mine.append(payloads.count)
-                payloads.append((try? WorkerWire.encode(request)) ?? [])
-            }
-            slots.append(mine)
-        }
         // A deadline per corner: a PVT sweep gets proportionally longer.
         let timeout = circuit.timeout * max(1, chunks.map(\.count).max() ?? 1)
-        let replies = await pool.submitAll(payloads, timeout: timeout)
+        var slots: [[Int]?] = []
+        var results = [DesignEvaluation?](repeating: nil, count: designs.count)
+        let replies = await withTaskGroup(of: (Int, WorkerReply).self) { group in
+            // Each request goes to the pool as soon as it is built, so the workers start on the
+            // first while the rest are prepared.
+            var count = 0
+            for (index, design) in designs.enumerated() {
+                if let reason = circuit.space.invalidReason(design) {
+                    results[index] = EvaluationAssembler.invalid(design, reason: reason, targets: targets)
+                    slots.append(nil)
+                    continue
+                }
+                var mine: [Int] = []
+                for chunk in chunks {
+                    let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad)
+                    let payload = (try? WorkerWire.encode(request)) ?? []
+                    let slot = count
+                    mine.append(slot)
+                    count += 1
+                    group.addTask { (slot, await pool.submit(payload, timeout: timeout)) }
+                }
+                slots.append(mine)
+            }
+            var replies = [WorkerReply?](repeating: nil, count: count)
+            for await (slot, reply) in group { replies[slot] = reply }
+            return replies.map { $0! }
+        }
         for (index, slot) in slots.enumerated() {
             guard let slot else { continue }
             let design = designs[index]

@@ -2,6 +2,7 @@ import Circuits
 import Foundation
 import SizerCore
 import SpiceEngine
+import WorkerPool
 
 /// Serves simulation requests with one loaded deck: parameters change by `alterparam` + `reset`,
 /// the deck is parsed again only when a request brings a different one.
@@ -144,12 +145,7 @@ final class SimulationSession {
         return Waveforms.Vector(real: vector.real, imaginary: vector.imaginary)
     }
 
-    private func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
+    private func residentBytes() -> Int { residentSetBytes() }
 }
 
 /// The analyses a worker runs for a request. An `ac` analysis solves the same operating point as

@@ -27,6 +27,24 @@ import Testing
         #expect(decoded.opProbes == ["vdd#branch"])
     }
 
+    @Test func aResponseSurvivesTheWire() throws {
+        let points = [
+            PointResult(status: .ok, metrics: ["gain_db": 71.39255053553387, "ugf_hz": nil, "a/b \"q\"": -0.0],
+                        operatingPoint: ["vsupply#branch": -1.2390492014846544e-04, "out": 0.9],
+                        seconds: 0.0167, prepareSeconds: 1e-3, analysisSeconds: 4.5e-3),
+            PointResult(status: .failed, errors: ["ngspice: 'ac dec 20 1 1e10' failed", "tab\there\nnewline"], seconds: 2),
+        ]
+        let decoded = try WorkerWire.decodeResponse(try WorkerWire.encode(SimulationResponse(points: points, rssBytes: 33_554_432, served: 7)))
+        #expect(decoded.rssBytes == 33_554_432 && decoded.served == 7)
+        try #require(decoded.points.count == 2)
+        for (a, b) in zip(decoded.points, points) {
+            #expect(a.status == b.status && a.metrics == b.metrics && a.operatingPoint == b.operatingPoint)
+            #expect(a.errors == b.errors && a.seconds == b.seconds)
+            #expect(a.prepareSeconds == b.prepareSeconds && a.analysisSeconds == b.analysisSeconds)
+        }
+        #expect(decoded.points[0].metrics["a/b \"q\""]??.sign == .minus)
+    }
+
     @Test func aDeckLineWithANewlineIsRefusedNotSplit() {
         #expect(throws: WorkerWire.MalformedRequest.self) { try WorkerWire.encode(request(deck: ["r1 a b 1k\nv1 a 0 1"])) }
     }
