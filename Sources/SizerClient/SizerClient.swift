@@ -48,6 +48,12 @@ public final class SizerClient: @unchecked Sendable {
         try writeAll(Array(line))
         while true {
             let data = try readLine()
+            // The per-turn reply has a hand-written reader; anything it does not expect (an error,
+            // a notification, another id) is read again by the decoder below.
+            if let readable = M.Result.self as? any JSONReadable.Type,
+               let result = Self.quickResult(readable, answering: id, in: data) as? M.Result {
+                return result
+            }
             // One typed decode of the whole line: no intermediate JSON tree (which cost milliseconds
             // on a turn's worth of numbers), and the line is parsed once.
             let response: Response<M.Result>
@@ -69,6 +75,31 @@ public final class SizerClient: @unchecked Sendable {
             }
             return result
         }
+    }
+
+    /// The result of a response line `{"id": id, "jsonrpc": "2.0", "result": ...}` with the id
+    /// before the result (as sizerd writes it), or nil for any other line.
+    private static func quickResult(_ type: any JSONReadable.Type, answering id: RPCID, in data: Data) -> (any JSONReadable)? {
+        struct NotQuick: Error {}
+        guard case .number(let expected) = id else { return nil }
+        var reader = JSONReader(Array(data))
+        var matched = false
+        var result: (any JSONReadable)?
+        do {
+            try reader.object { reader, key in
+                switch key {
+                case "id":
+                    guard !reader.readNull(), try reader.int() == Int(expected) else { throw NotQuick() }
+                    matched = true
+                case "jsonrpc": try reader.skipValue()
+                case "result" where matched: result = try type.init(from: &reader)
+                default: throw NotQuick()
+                }
+            }
+        } catch {
+            return nil
+        }
+        return result
     }
 
     /// Any line the daemon sends: a response (id with result or error) or a notification (method,

@@ -72,4 +72,14 @@ public struct SpecResult: Codable, Sendable, Hashable {
         met = spec.isMet(by: value)
         margin = spec.margin(of: value)
     }
+
+    /// A verdict as read back from the wire or the run log.
+    public init(metric: String, bound: Bound, target: Double, value: Double?, met: Bool, margin: Double?) {
+        self.metric = metric
+        self.bound = bound
+        self.target = target
+        self.value = value
+        self.met = met
+        self.margin = margin
+    }
 }

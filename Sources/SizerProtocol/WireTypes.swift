@@ -269,3 +269,107 @@ extension AgentEvaluate.Result: JSONWritable {
         writer.endObject()
     }
 }
+
+// MARK: - Fast reading of the reply of every turn (see `JSONReader`)
+
+extension CornerResult: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var corner: String?, outcome: EvalOutcome?, metrics: Metrics?, errors: [String]?, simSeconds: Double?
+        try reader.object { reader, key in
+            switch key {
+            case "corner": corner = try String(from: &reader)
+            case "outcome": outcome = try EvalOutcome(from: &reader)
+            case "metrics": metrics = try Metrics(from: &reader)
+            case "errors": errors = try [String](from: &reader)
+            case "sim_seconds": simSeconds = try Double(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let corner else { throw reader.missing("corner") }
+        guard let outcome else { throw reader.missing("outcome") }
+        guard let metrics else { throw reader.missing("metrics") }
+        guard let errors else { throw reader.missing("errors") }
+        guard let simSeconds else { throw reader.missing("sim_seconds") }
+        self.init(corner: corner, outcome: outcome, metrics: metrics, errors: errors, simSeconds: simSeconds)
+    }
+}
+
+extension CandidateResult: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var index: Int?, x: [Double]?, design: [String: Double]?, outcome: EvalOutcome?, reward: Double?
+        var meetsAllSpecs: Bool?, metrics: Metrics?, specs: [SpecResult]?, message: String?, simSeconds: Double?
+        var worker: Int?, corners: [CornerResult]?
+        try reader.object { reader, key in
+            switch key {
+            case "index": index = try Int(from: &reader)
+            case "x": x = try [Double]?(from: &reader)
+            case "design": design = try [String: Double](from: &reader)
+            case "outcome": outcome = try EvalOutcome(from: &reader)
+            case "reward": reward = try Double(from: &reader)
+            case "meets_all_specs": meetsAllSpecs = try Bool(from: &reader)
+            case "metrics": metrics = try Metrics(from: &reader)
+            case "specs": specs = try [SpecResult](from: &reader)
+            case "message": message = try String?(from: &reader)
+            case "sim_seconds": simSeconds = try Double(from: &reader)
+            case "worker": worker = try Int?(from: &reader)
+            case "corners": corners = try [CornerResult](from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let index else { throw reader.missing("index") }
+        guard let design else { throw reader.missing("design") }
+        guard let outcome else { throw reader.missing("outcome") }
+        guard let reward else { throw reader.missing("reward") }
+        guard let meetsAllSpecs else { throw reader.missing("meets_all_specs") }
+        guard let metrics else { throw reader.missing("metrics") }
+        guard let specs else { throw reader.missing("specs") }
+        guard let simSeconds else { throw reader.missing("sim_seconds") }
+        guard let corners else { throw reader.missing("corners") }
+        self.init(index: index, x: x, design: design, outcome: outcome, reward: reward, meetsAllSpecs: meetsAllSpecs,
+                  metrics: metrics, specs: specs, message: message, simSeconds: simSeconds, worker: worker, corners: corners)
+    }
+}
+
+extension TurnResult: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var turn: Int?, candidates: [CandidateResult]?
+        try reader.object { reader, key in
+            switch key {
+            case "turn": turn = try Int(from: &reader)
+            case "candidates": candidates = try [CandidateResult](from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let turn else { throw reader.missing("turn") }
+        guard let candidates else { throw reader.missing("candidates") }
+        self.init(turn: turn, candidates: candidates)
+    }
+}
+
+extension JobStatus: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        let text = try reader.string()
+        guard let value = JobStatus(rawValue: text) else { throw reader.error("unknown status '\(text)'") }
+        self = value
+    }
+}
+
+extension AgentEvaluate.Result: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var turn: TurnResult?, simulationsUsed: Int?, budget: Int?, status: JobStatus?
+        try reader.object { reader, key in
+            switch key {
+            case "turn": turn = try TurnResult(from: &reader)
+            case "simulations_used": simulationsUsed = try Int(from: &reader)
+            case "budget": budget = try Int(from: &reader)
+            case "status": status = try JobStatus(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let turn else { throw reader.missing("turn") }
+        guard let simulationsUsed else { throw reader.missing("simulations_used") }
+        guard let budget else { throw reader.missing("budget") }
+        guard let status else { throw reader.missing("status") }
+        self.init(turn: turn, simulationsUsed: simulationsUsed, budget: budget, status: status)
+    }
+}
