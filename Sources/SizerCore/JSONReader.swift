@@ -302,3 +302,23 @@ extension SpecResult: JSONReadable {
         self.init(metric: metric, bound: bound, target: target, value: value, met: met, margin: margin)
     }
 }
+
+extension SpecTarget: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var metric: String?, bound: Bound?, target: Double?, weight: Double?
+        try reader.object { reader, key in
+            switch key {
+            case "metric": metric = try String(from: &reader)
+            case "bound": bound = try Bound(from: &reader)
+            case "target": target = try Double(from: &reader)
+            case "weight": weight = try Double(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let metric else { throw reader.missing("metric") }
+        guard let bound else { throw reader.missing("bound") }
+        guard let target else { throw reader.missing("target") }
+        guard let weight else { throw reader.missing("weight") }
+        self.init(metric: metric, bound: bound, target: target, weight: weight)
+    }
+}

@@ -450,6 +450,10 @@ enum JSONText {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try SizerJSON.decoder().decode(T.self, from: Data(text.utf8))
+        // Reading a job or a turn decodes several blobs: the hand-written reader when it can.
+        if let readable = T.self as? any JSONReadable.Type, let value = try JSONReader.read(readable, from: Array(text.utf8)) as? T {
+            return value
+        }
+        return try SizerJSON.decoder().decode(T.self, from: Data(text.utf8))
     }
 }

@@ -33,6 +33,18 @@ struct JSONReaderTests {
         #expect(compared > 300)
     }
 
+    @Test func runLogBlobsReadTheSameAsWithTheDecoder() throws {
+        var g = SplitMix64(seed: 21)
+        for _ in 0..<100 {
+            let targets = (0..<Int(g.next() % 5)).map { _ in
+                SpecTarget(metric: JSONWriterTests.text(&g), bound: g.next() % 2 == 0 ? .lower : .upper,
+                           target: JSONWriterTests.number(&g), weight: JSONWriterTests.number(&g))
+            }
+            let bytes = Array(try SizerJSON.encoder().encode(targets))
+            #expect(try JSONReader.read([SpecTarget].self, from: bytes) == SizerJSON.decoder().decode([SpecTarget].self, from: Data(bytes)))
+        }
+    }
+
     @Test func escapesAndUnknownMembersAreRead() throws {
         let text = #"{"extra":{"a":[1,2,{"b":null}],"c":"\"x\""},"corner":"tt\u00e9\ud83d\ude00\/\t","errors":["line\nbreak","\u0001"],"metrics":{"gain_db":-0,"ugf_hz":null,"p":1E-3},"outcome":"ok","sim_seconds":2.5e+0}"#
         let quick = try JSONReader.read(CornerResult.self, from: Array(text.utf8))
