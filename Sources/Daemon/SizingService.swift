@@ -356,7 +356,7 @@ public actor SizingService {
         }
         let wall = (ContinuousClock.now - started).seconds
         let (updated, logged) = try storeCall {
-            try store.recordTurn(jobID: job.id, token: params.token, turn: params.turn, candidates: records,
+            try store.recordTurn(job: job, token: params.token, turn: params.turn, candidates: records,
                                  wallSeconds: wall, leaseSeconds: configuration.leaseSeconds)
         }
         let turn = TurnResult(logged)
@@ -434,7 +434,7 @@ public actor SizingService {
         let evaluations = await evaluatorFactory(circuit).evaluate(designs, corners: corners, targets: targets)
         let records = evaluations.enumerated().map { CandidateRecord(position: $0.offset, x: nil, evaluation: $0.element) }
         let (_, logged) = try storeCall {
-            try store.recordTurn(jobID: job.id, token: nil, turn: 0, candidates: records,
+            try store.recordTurn(job: job, token: nil, turn: 0, candidates: records,
                                  wallSeconds: (ContinuousClock.now - started).seconds, leaseSeconds: 0)
         }
         _ = try storeCall { try store.finishJob(id: job.id, token: nil, status: "done", error: nil) }

@@ -30,16 +30,21 @@ public struct JSONWriter {
     }
 
     public mutating func string(_ value: String) { separate(); appendQuoted(value) }
-    public mutating func bool(_ value: Bool) { separate(); bytes += value ? Array("true".utf8) : Array("false".utf8) }
-    public mutating func null() { separate(); bytes += Array("null".utf8) }
-    public mutating func int(_ value: Int) { separate(); bytes += Array(String(value).utf8) }
+    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
+    public mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8) }
 
     public mutating func number(_ value: Double) throws {
         guard value.isFinite else { throw NonFiniteNumber(value: value) }
         separate()
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes += Array(text.utf8)
+        let text = value.description
+        let utf8 = text.utf8
+        // "100.0" is written "100", as the encoder writes it.
+        if utf8.count > 2, utf8.last == UInt8(ascii: "0"), utf8[utf8.index(utf8.endIndex, offsetBy: -2)] == UInt8(ascii: ".") {
+            bytes.append(contentsOf: utf8.dropLast(2))
+        } else {
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     /// `"key": value` for the common member kinds.

@@ -205,15 +205,18 @@ public final class Store: Sendable {
     /// Commits one turn: checks the lease (unless `token` is nil, for `eval`), the turn order and the
     /// budget, numbers the simulations, inserts turn, candidates and corners, updates the job's
     /// running figures and renews the lease, all in one transaction.
-    public func recordTurn(jobID: Int64, token: String?, turn: Int, candidates: [CandidateRecord],
+    /// `known` is the job as the caller read it before simulating; inside the transaction only the
+    /// columns that change after submission are read again (and checked), not the whole row.
+    public func recordTurn(job known: JobRecord, token: String?, turn: Int, candidates: [CandidateRecord],
                            wallSeconds: Double, leaseSeconds: Double) throws -> (job: JobRecord, turn: LoggedTurn) {
-        try write { db in
-            let job: JobRecord
+        let jobID = known.id
+        return try write { db in
+            guard let job = try Self.currentState(db, of: known) else { throw StoreError(.notFound, "no job \(jobID)") }
             if let token {
-                job = try Self.leasedJob(db, id: jobID, token: token, allowCancelled: false)
-            } else {
-                guard let found = try Self.job(db, id: jobID) else { throw StoreError(.notFound, "no job \(jobID)") }
-                job = found
+                guard job.status == "running" else { throw StoreError(.conflict, "job \(jobID) is \(job.status), not running") }
+                guard job.leaseToken == token else {
+                    throw StoreError(.conflict, "job \(jobID) is not leased to you (the lease lapsed or another agent holds it)")
+                }
             }
             guard turn == job.turns else {
                 throw StoreError(.conflict, "job \(jobID) expects turn \(job.turns), not \(turn)")
@@ -406,6 +409,30 @@ public final class Store: Sendable {
             throw StoreError(.conflict, "job \(id) is not leased to you (the lease lapsed or another agent holds it)")
         }
         return job
+    }
+
+    /// `job` with the columns a job's life changes read again from the database (nil if it is gone).
+    static func currentState(_ db: Database, of job: JobRecord) throws -> JobRecord? {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
+            SELECT status, simulations_used, turns, best_reward, meets_all_specs, simulations_to_success, agent,
+                   lease_token, lease_expires_at, attempts, error, started_at, finished_at
+            FROM jobs WHERE id = ?
+            """), arguments: [job.id]) else { return nil }
+        var current = job
+        current.status = row[0]
+        current.simulationsUsed = row[1]
+        current.turns = row[2]
+        current.bestReward = row[3]
+        current.meetsAllSpecs = row[4]
+        current.simulationsToSuccess = row[5]
+        current.agent = row[6]
+        current.leaseToken = row[7]
+        current.leaseExpiresAt = row[8]
+        current.attempts = row[9]
+        current.error = row[10]
+        current.startedAt = row[11]
+        current.finishedAt = row[12]
+        return current
     }
 
     static func jobRecord(_ row: Row) throws -> JobRecord {
