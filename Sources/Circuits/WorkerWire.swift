@@ -1,22 +1,44 @@
 import Foundation
 import SizerCore
+import Synchronization
 
 /// The byte form of the messages between the pool's parent and a simulation worker, in one place.
 ///
-/// A request is its JSON header (everything but the deck), a newline, then the deck's lines joined
-/// by newlines. The deck is most of the bytes (the SKY130 model bins) and the same from one request
-/// to the next; as raw text it costs neither JSON escaping nor decoding on either side. JSON without
-/// pretty-printing has no raw newline, so the first newline ends the header. Plain coders (no key
-/// conversion, no sorting): both ends are this code, and they run once per evaluation.
+/// A request is three parts separated by newlines: the per-request JSON (deck key, points and
+/// their parameter values), the per-circuit JSON (analyses, measurements, op probes), then the
+/// deck's lines. Both ends run this once per evaluation:
+/// - the per-request part is written and read by hand (`JSONWriter`, `JSONReader`);
+/// - the per-circuit part is the same from one request to the next, so each end keeps its last
+///   one: the parent does not encode it again, the worker does not decode it again;
+/// - the deck, most of the bytes (the SKY130 model bins), travels as raw text: no escaping.
+/// JSON without pretty-printing has no raw newline, so the first two newlines end the JSON parts.
 public enum WorkerWire {
     public struct MalformedRequest: Error, CustomStringConvertible {
         public let description: String
     }
 
+    /// The part of a request that depends on the circuit only.
+    struct CircuitPart: Codable, Equatable {
+        var analyses: [AnalysisSpec]
+        var measurements: [MeasurementSpec]
+        var opProbes: [String]
+    }
+
+    /// The last circuit part encoded (parent) or decoded (worker), with its bytes.
+    private static let lastCircuitPart = Mutex<(part: CircuitPart, bytes: [UInt8])?>(nil)
+
     public static func encode(_ request: SimulationRequest) throws -> [UInt8] {
-        var header = request
-        header.deck = []
-        var bytes = Array(try encoder().encode(header))
+        var writer = JSONWriter(capacity: 2048)
+        writer.beginObject()
+        try writer.member("deckKey", request.deckKey)
+        try writer.member("deckParams", ifPresent: request.deckParams)
+        try writer.member("freshLoad", request.freshLoad)
+        try writer.member("points", request.points)
+        writer.endObject()
+        var bytes = writer.bytes
+        bytes.append(newline)
+        bytes += try circuitPartBytes(CircuitPart(analyses: request.analyses, measurements: request.measurements,
+                                                  opProbes: request.opProbes))
         bytes.append(newline)
         for (index, line) in request.deck.enumerated() {
             // Netlist lines never hold a newline (templates are read line by line); refuse one
@@ -25,20 +47,52 @@ public enum WorkerWire {
                 throw MalformedRequest(description: "deck line \(index + 1) contains a newline")
             }
             if index > 0 { bytes.append(newline) }
-            bytes += line.utf8
+            bytes.append(contentsOf: line.utf8)
         }
         return bytes
     }
 
     public static func decodeRequest(_ bytes: [UInt8]) throws -> SimulationRequest {
-        guard let end = bytes.firstIndex(of: newline) else {
-            throw MalformedRequest(description: "no newline after the request header")
+        guard let first = bytes.firstIndex(of: newline),
+              let second = bytes[(first + 1)...].firstIndex(of: newline) else {
+            throw MalformedRequest(description: "a request needs two JSON lines before its deck")
         }
-        var request = try decoder().decode(SimulationRequest.self, from: Data(bytes[..<end]))
-        let deck = bytes[(end + 1)...]
-        request.deck = deck.isEmpty ? [] : deck.split(separator: newline, omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self) }
+        let circuit = try circuitPart(Array(bytes[(first + 1)..<second]))
+        var deckKey: String?, deckParams: [ParamValue]?, freshLoad = false, points: [SimulationPoint]?
+        var reader = JSONReader(Array(bytes[..<first]))
+        try reader.object { reader, key in
+            switch key {
+            case "deckKey": deckKey = try String(from: &reader)
+            case "deckParams": deckParams = try [ParamValue]?(from: &reader)
+            case "freshLoad": freshLoad = try Bool(from: &reader)
+            case "points": points = try [SimulationPoint](from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let deckKey, let points else { throw MalformedRequest(description: "the request header lacks deckKey or points") }
+        let deck = bytes[(second + 1)...]
+        var request = SimulationRequest(
+            deckKey: deckKey,
+            deck: deck.isEmpty ? [] : deck.split(separator: newline, omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) },
+            freshLoad: freshLoad, analyses: circuit.analyses, measurements: circuit.measurements,
+            opProbes: circuit.opProbes, points: points)
+        request.deckParams = deckParams
         return request
+    }
+
+    private static func circuitPartBytes(_ part: CircuitPart) throws -> [UInt8] {
+        if let last = lastCircuitPart.withLock({ $0 }), last.part == part { return last.bytes }
+        let bytes = Array(try encoder().encode(part))
+        lastCircuitPart.withLock { $0 = (part, bytes) }
+        return bytes
+    }
+
+    private static func circuitPart(_ bytes: [UInt8]) throws -> CircuitPart {
+        if let last = lastCircuitPart.withLock({ $0 }), last.bytes == bytes { return last.part }
+        let part = try decoder().decode(CircuitPart.self, from: Data(bytes))
+        lastCircuitPart.withLock { $0 = (part, bytes) }
+        return part
     }
 
     public static func encode(_ response: SimulationResponse) throws -> [UInt8] {
@@ -87,5 +141,75 @@ extension SimulationResponse: JSONWritable {
         try writer.member("rssBytes", rssBytes)
         try writer.member("served", served)
         writer.endObject()
+    }
+}
+
+extension ParamValue: JSONWritable, JSONReadable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("name", name)
+        try writer.member("value", value)
+        writer.endObject()
+    }
+
+    public init(from reader: inout JSONReader) throws {
+        var name: String?, value: Double?
+        try reader.object { reader, key in
+            switch key {
+            case "name": name = try String(from: &reader)
+            case "value": value = try Double(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let name, let value else { throw reader.missing("name or value") }
+        self.init(name, value)
+    }
+}
+
+extension Corner: JSONWritable, JSONReadable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("process", process)
+        try writer.member("supplyV", supplyV)
+        try writer.member("temperatureC", temperatureC)
+        writer.endObject()
+    }
+
+    public init(from reader: inout JSONReader) throws {
+        var process: String?, supplyV: Double?, temperatureC: Double?
+        try reader.object { reader, key in
+            switch key {
+            case "process": process = try String(from: &reader)
+            case "supplyV": supplyV = try Double(from: &reader)
+            case "temperatureC": temperatureC = try Double(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let process, let supplyV, let temperatureC else { throw reader.missing("process, supplyV or temperatureC") }
+        self.init(process: process, temperatureC: temperatureC, supplyV: supplyV)
+    }
+}
+
+extension SimulationPoint: JSONWritable, JSONReadable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("corner", corner)
+        try writer.member("deck", ifPresent: deck)
+        try writer.member("params", params)
+        writer.endObject()
+    }
+
+    public init(from reader: inout JSONReader) throws {
+        var corner: Corner?, params: [ParamValue]?, deck: [String]?
+        try reader.object { reader, key in
+            switch key {
+            case "corner": corner = try Corner(from: &reader)
+            case "params": params = try [ParamValue](from: &reader)
+            case "deck": deck = try [String]?(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let corner, let params else { throw reader.missing("corner or params") }
+        self.init(corner: corner, params: params, deck: deck)
     }
 }

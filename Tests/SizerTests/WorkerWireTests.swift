@@ -1,5 +1,6 @@
 import Circuits
 import Foundation
+import SizerTestSupport
 @testable import SpiceEngine
 import Testing
 
@@ -25,6 +26,25 @@ import Testing
         #expect(decoded.deckKey == "k")
         #expect(decoded.points.first?.params == [ParamValue("w1", 2.5e-6)])
         #expect(decoded.opProbes == ["vdd#branch"])
+    }
+
+    @Test func everyFieldSurvivesTheWireAndTheCircuitPartIsNeverStale() throws {
+        // Requests of two circuits, alternating: each end keeps only its last circuit part.
+        let circuits = try ["two_stage", "ldo", "two_stage", "ota_l1", "ota_l1"].map { try TestPaths.circuit($0) }
+        for (round, circuit) in circuits.enumerated() {
+            var design = circuit.space.nominal
+            if let name = circuit.spec.variables.first?.name { design[name] = circuit.spec.variables.first!.max }
+            let corners = [circuit.nominalCorner, Corner(process: "tt", temperatureC: -40.5, supplyV: 1.62)]
+            let request = circuit.request(values: design, corners: corners, freshLoad: round == 4)
+            let decoded = try WorkerWire.decodeRequest(try WorkerWire.encode(request))
+            #expect(decoded.deckKey == request.deckKey && decoded.deck == request.deck)
+            #expect(decoded.freshLoad == request.freshLoad && decoded.deckParams == request.deckParams)
+            #expect(decoded.analyses == request.analyses && decoded.measurements == request.measurements)
+            #expect(decoded.opProbes == request.opProbes)
+            #expect(decoded.points.map(\.corner) == request.points.map(\.corner))
+            #expect(decoded.points.map(\.params) == request.points.map(\.params))
+            #expect(decoded.points.map(\.deck) == request.points.map(\.deck))
+        }
     }
 
     @Test func aResponseSurvivesTheWire() throws {
