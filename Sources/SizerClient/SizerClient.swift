@@ -43,9 +43,9 @@ public final class SizerClient: @unchecked Sendable {
         let id = RPCID.number(nextID)
         nextID += 1
         let request = TypedRequest(id: id, method: M.name, params: params)
-        var line = try SizerJSON.encoder().encode(request)
+        var line = try request.lineBytes()
         line.append(0x0A)
-        try writeAll(Array(line))
+        try writeAll(line)
         while true {
             let data = try readLine()
             // The per-turn reply has a hand-written reader; anything it does not expect (an error,

@@ -47,14 +47,11 @@ public struct JSONReader {
         return value
     }
 
+    /// An integer written as one (digits only): anything else is left to `JSONDecoder`'s rules.
     public mutating func int() throws -> Int {
         let token = try numberToken()
-        if let value = Int(token) { return value }
-        // An integral number written with a fraction or exponent (as some writers do).
-        guard let value = Double(token), value == value.rounded(), let exact = Int(exactly: value) else {
-            throw error("expected an integer, not '\(token)'")
-        }
-        return exact
+        guard let value = Int(token) else { throw error("expected an integer, not '\(token)'") }
+        return value
     }
 
     public mutating func string() throws -> String {
@@ -66,7 +63,7 @@ public struct JSONReader {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("invalid UTF-8") }
                 index += 1
                 return text
             }
@@ -80,7 +77,8 @@ public struct JSONReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: utf8, as: UTF8.self)
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw error("invalid UTF-8") }
+                return text
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { break }
                 let escape = bytes[index]
@@ -196,20 +194,28 @@ public struct JSONReader {
         }
     }
 
+    /// A number as JSON spells it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
     private mutating func numberToken() throws -> String {
         skipWhitespace()
         let start = index
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-                 UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-                index += 1
-            default:
-                guard index > start else { throw error("expected a value") }
-                return String(decoding: bytes[start..<index], as: UTF8.self)
-            }
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - from
         }
-        guard index > start else { throw error("expected a value") }
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        let leadingZero = peek() == UInt8(ascii: "0")
+        let integerDigits = digits()
+        guard integerDigits > 0, !(leadingZero && integerDigits > 1) else { throw error("bad number") }
+        if peek() == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw error("bad number") }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw error("bad number") }
+        }
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 

@@ -526,3 +526,31 @@ public enum MethodNames {
         PoliciesSave.name, PoliciesGet.name,
     ]
 }
+
+// Sent with every turn: written and read by hand (see `JSONWriter`, `JSONReader`).
+extension AgentEvaluate.Params: JSONWritable, JSONReadable {
+    public func write(to writer: inout JSONWriter) throws {
+        writer.beginObject()
+        try writer.member("candidates", candidates)
+        writer.key("job_id")
+        writer.int(Int(jobId))
+        try writer.member("token", token)
+        try writer.member("turn", turn)
+        writer.endObject()
+    }
+
+    public init(from reader: inout JSONReader) throws {
+        var jobId: Int?, token: String?, turn: Int?, candidates: [[Double]]?
+        try reader.object { reader, key in
+            switch key {
+            case "job_id": jobId = try Int(from: &reader)
+            case "token": token = try String(from: &reader)
+            case "turn": turn = try Int(from: &reader)
+            case "candidates": candidates = try [[Double]](from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let jobId, let token, let turn, let candidates else { throw reader.missing("job_id, token, turn or candidates") }
+        self.init(jobId: Int64(jobId), token: token, turn: turn, candidates: candidates)
+    }
+}

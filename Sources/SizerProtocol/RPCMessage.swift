@@ -72,6 +72,25 @@ public struct RequestEnvelope: Decodable, Sendable {
 
 /// A request with typed params, for clients: encoded in one pass, without a JSON tree.
 public struct TypedRequest<Params: Encodable & Sendable>: Encodable, Sendable {
+    /// The request line's bytes: by hand when the params can be written so (every turn's
+    /// `agent.evaluate`), else through the encoder; the same text either way.
+    public func lineBytes() throws -> [UInt8] {
+        guard let writable = params as? any JSONWritable else { return Array(try SizerJSON.encoder().encode(self)) }
+        var writer = JSONWriter(capacity: 1024)
+        writer.beginObject()
+        writer.key("id")
+        switch id {
+        case .number(let n): writer.int(Int(n))
+        case .string(let text): writer.string(text)
+        }
+        try writer.member("jsonrpc", jsonrpc)
+        try writer.member("method", method)
+        writer.key("params")
+        try writable.write(to: &writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
     public var jsonrpc = "2.0"
     public var id: RPCID
     public var method: String
@@ -175,8 +194,24 @@ public enum WireCoding {
                 throw RPCError(.invalidParams, "unreadable params: \(error)")
             }
         }
+        // The params sent with every turn have a hand-written reader; anything it does not take
+        // (a type error, a missing member) is decoded again below, which names the field.
+        if let readable = T.self as? any JSONReadable.Type, let params = quickParams(readable, line) as? T { return params }
         if let params = try decode(ParamsBox<T>.self, line, envelopeKeys: 1).params { return params }
         return try decode(T.self, Data("{}".utf8), envelopeKeys: 0)
+    }
+
+    private static func quickParams(_ type: any JSONReadable.Type, _ line: Data) -> (any JSONReadable)? {
+        var reader = JSONReader(Array(line))
+        var params: (any JSONReadable)?
+        do {
+            try reader.object { reader, key in
+                if key == "params" { params = try type.init(from: &reader) } else { try reader.skipValue() }
+            }
+        } catch {
+            return nil
+        }
+        return params
     }
 
     /// One line for a decoding error: which field, what was wrong. `droppingLeadingKeys` removes

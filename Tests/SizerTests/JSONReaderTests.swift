@@ -45,6 +45,12 @@ struct JSONReaderTests {
         }
     }
 
+    @Test func invalidUTF8IsRefusedLikeTheDecoderRefusesIt() {
+        let bytes = Array(#"{"corner":"tt"#.utf8) + [0xFF] + Array(#"","errors":[],"metrics":{},"outcome":"ok","sim_seconds":1}"#.utf8)
+        #expect(throws: (any Error).self) { try JSONReader.read(CornerResult.self, from: bytes) }
+        #expect(throws: (any Error).self) { try SizerJSON.decoder().decode(CornerResult.self, from: Data(bytes)) }
+    }
+
     @Test func escapesAndUnknownMembersAreRead() throws {
         let text = #"{"extra":{"a":[1,2,{"b":null}],"c":"\"x\""},"corner":"tt\u00e9\ud83d\ude00\/\t","errors":["line\nbreak","\u0001"],"metrics":{"gain_db":-0,"ugf_hz":null,"p":1E-3},"outcome":"ok","sim_seconds":2.5e+0}"#
         let quick = try JSONReader.read(CornerResult.self, from: Array(text.utf8))
@@ -66,7 +72,11 @@ struct JSONReaderTests {
         for bad in [#"{"turn":{"turn":1,"candidates":[]},"budget":5,"status":"running"}"#,  // no simulations_used
                     #"{"turn":{"turn":1,"candidates":[]},"simulations_used":1,"budget":5,"status":"sleeping"}"#,
                     #"{"turn":{"turn":1.5,"candidates":[]},"simulations_used":1,"budget":5,"status":"done"}"#,
-                    #"{"turn":{"turn":1,"candidates":[]},"simulations_used":1,"budget":5,"status":"done"} x"#] {
+                    #"{"turn":{"turn":1,"candidates":[]},"simulations_used":1,"budget":5,"status":"done"} x"#,
+                    #"{"turn":{"turn":+1,"candidates":[]},"simulations_used":1,"budget":5,"status":"done"}"#,
+                    #"{"turn":{"turn":01,"candidates":[]},"simulations_used":1,"budget":5,"status":"done"}"#,
+                    #"{"turn":{"turn":1,"candidates":[]},"simulations_used":1.,"budget":5,"status":"done"}"#,
+                    #"{"turn":{"turn":1,"candidates":[]},"simulations_used":1,"budget":5,"status":"\#u{FF}"}"#] {
             #expect(throws: (any Error).self) { try JSONReader.read(AgentEvaluate.Result.self, from: Array(bad.utf8)) }
             #expect(throws: (any Error).self) { try SizerJSON.decoder().decode(AgentEvaluate.Result.self, from: Data(bad.utf8)) }
         }
