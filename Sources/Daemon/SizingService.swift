@@ -19,6 +19,8 @@ public actor SizingService {
     private var circuits: [String: Circuit] = [:]
     /// Jobs whose turn is being simulated now; their leases cannot lapse meanwhile.
     private var busy: Set<Int64> = []
+    /// Each leased job as its claim or its last turn left it (running jobs only).
+    private var knownJobs: [Int64: JobRecord] = [:]
     private var watchers: [Int64: [UUID: AsyncStream<TurnEvent>.Continuation]] = [:]
     private var shuttingDown = false
 
@@ -198,6 +200,7 @@ public actor SizingService {
     }
 
     func cancel(_ id: Int64) throws(RPCError) -> JobInfo {
+        knownJobs[id] = nil
         let job = JobInfo(try storeCall { try store.cancelJob(id: id) })
         logger.info("job cancelled", metadata: ["job": "\(id)"])
         endWatchers(of: id)
@@ -266,6 +269,7 @@ public actor SizingService {
             try store.claimNextJob(agent: params.agent, optimizers: params.optimizers, token: token,
                                    leaseSeconds: configuration.leaseSeconds, jobID: params.jobId)
         }) else { return nil }
+        knownJobs[record.id] = record
         let circuit = try circuit(named: record.circuit)
         let history = try storeCall { try store.turns(jobID: record.id) }
         logger.info("job leased", metadata: ["job": "\(record.id)", "agent": "\(params.agent)",
@@ -320,7 +324,15 @@ public actor SizingService {
     }
 
     func evaluateTurn(_ params: AgentEvaluate.Params) async throws(RPCError) -> AgentEvaluate.Result {
-        let job = try storeCall { try store.leasedJob(id: params.jobId, token: params.token) }
+        // Every change to a job goes through this actor, which forgets or updates the job here:
+        // a turn of a job it knows needs no read before simulating (the commit checks the lease
+        // again in its transaction).
+        let job: JobRecord
+        if let known = knownJobs[params.jobId], known.leaseToken == params.token {
+            job = known
+        } else {
+            job = try storeCall { try store.leasedJob(id: params.jobId, token: params.token) }
+        }
         let circuit = try circuit(named: job.circuit)
         if params.turn < job.turns {
             return try replayCommittedTurn(params, job: job)
@@ -359,6 +371,8 @@ public actor SizingService {
             try store.recordTurn(job: job, token: params.token, turn: params.turn, candidates: records,
                                  wallSeconds: wall, leaseSeconds: configuration.leaseSeconds)
         }
+        if knownJobs.count >= 1024 { knownJobs.removeAll() }
+        knownJobs[job.id] = updated.status == "running" ? updated : nil
         let turn = TurnResult(logged)
         publish(TurnEvent(jobId: job.id, turn: params.turn, candidates: records.count,
                           simulationsUsed: updated.simulationsUsed, budget: updated.budget,
@@ -384,6 +398,7 @@ public actor SizingService {
         guard [.done, .failed, .queued].contains(params.status) else {
             throw RPCError(.invalidParams, "params.status must be done, failed or queued")
         }
+        knownJobs[params.jobId] = nil
         let record = try storeCall {
             try store.finishJob(id: params.jobId, token: params.token, status: params.status.rawValue, error: params.error)
         }
@@ -399,6 +414,7 @@ public actor SizingService {
     func sweepLeases() {
         do {
             let requeued = try store.requeueExpiredLeases(except: busy)
+            for id in requeued { knownJobs[id] = nil }
             for id in requeued { logger.warning("lease lapsed; job back in the queue", metadata: ["job": "\(id)"]) }
         } catch {
             logger.error("lease sweep failed: \(error)")

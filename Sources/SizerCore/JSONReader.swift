@@ -8,15 +8,16 @@
 public struct JSONReader {
     public struct Malformed: Error, CustomStringConvertible {
         public let description: String
+        @inlinable public init(description: String) { self.description = description }
     }
 
-    private let bytes: [UInt8]
-    private var index = 0
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var index = 0
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    @inlinable public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Reads one complete document.
-    public static func read<T: JSONReadable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    @inlinable public static func read<T: JSONReadable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         var reader = JSONReader(bytes)
         let value = try T(from: &reader)
         reader.skipWhitespace()
@@ -27,34 +28,34 @@ public struct JSONReader {
     // MARK: Values
 
     /// Consumes a `null` if one is next.
-    public mutating func readNull() -> Bool {
+    @inlinable public mutating func readNull() -> Bool {
         skipWhitespace()
         guard starts(with: "null") else { return false }
         index += 4
         return true
     }
 
-    public mutating func bool() throws -> Bool {
+    @inlinable public mutating func bool() throws -> Bool {
         skipWhitespace()
         if starts(with: "true") { index += 4; return true }
         if starts(with: "false") { index += 5; return false }
         throw error("expected true or false")
     }
 
-    public mutating func double() throws -> Double {
+    @inlinable public mutating func double() throws -> Double {
         let token = try numberToken()
         guard let value = Double(token), value.isFinite else { throw error("bad number '\(token)'") }
         return value
     }
 
     /// An integer written as one (digits only): anything else is left to `JSONDecoder`'s rules.
-    public mutating func int() throws -> Int {
+    @inlinable public mutating func int() throws -> Int {
         let token = try numberToken()
         guard let value = Int(token) else { throw error("expected an integer, not '\(token)'") }
         return value
     }
 
-    public mutating func string() throws -> String {
+    @inlinable public mutating func string() throws -> String {
         skipWhitespace()
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         index += 1
@@ -113,7 +114,7 @@ public struct JSONReader {
     }
 
     /// Calls `member` with each key of an object; `member` must read (or skip) the value.
-    public mutating func object(_ member: (inout JSONReader, String) throws -> Void) throws {
+    @inlinable public mutating func object(_ member: (inout JSONReader, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if peek() == UInt8(ascii: "}") { index += 1; return }
@@ -130,7 +131,7 @@ public struct JSONReader {
     }
 
     /// Calls `element` for each element of an array.
-    public mutating func array(_ element: (inout JSONReader) throws -> Void) throws {
+    @inlinable public mutating func array(_ element: (inout JSONReader) throws -> Void) throws {
         try expect(UInt8(ascii: "["))
         skipWhitespace()
         if peek() == UInt8(ascii: "]") { index += 1; return }
@@ -145,7 +146,7 @@ public struct JSONReader {
     }
 
     /// Skips one value of any kind (a member this reader does not know).
-    public mutating func skipValue() throws {
+    @inlinable public mutating func skipValue() throws {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "{"): try object { reader, _ in try reader.skipValue() }
@@ -157,20 +158,20 @@ public struct JSONReader {
         }
     }
 
-    public func error(_ message: String) -> Malformed {
+    @inlinable public func error(_ message: String) -> Malformed {
         Malformed(description: "\(message) at byte \(index)")
     }
 
     /// The error for a member a type requires.
-    public func missing(_ key: String) -> Malformed {
+    @inlinable public func missing(_ key: String) -> Malformed {
         Malformed(description: "missing member '\(key)'")
     }
 
     // MARK: Bytes
 
-    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+    @usableFromInline func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    private mutating func skipWhitespace() {
+    @usableFromInline mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -179,13 +180,13 @@ public struct JSONReader {
         }
     }
 
-    private mutating func expect(_ byte: UInt8) throws {
+    @usableFromInline mutating func expect(_ byte: UInt8) throws {
         skipWhitespace()
         guard peek() == byte else { throw error("expected '\(Character(Unicode.Scalar(byte)))'") }
         index += 1
     }
 
-    private func starts(with literal: StaticString) -> Bool {
+    @usableFromInline func starts(with literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { return false }
         return literal.withUTF8Buffer { literal in
@@ -195,7 +196,7 @@ public struct JSONReader {
     }
 
     /// A number as JSON spells it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-    private mutating func numberToken() throws -> String {
+    @usableFromInline mutating func numberToken() throws -> String {
         skipWhitespace()
         let start = index
         func digits() -> Int {
@@ -219,7 +220,7 @@ public struct JSONReader {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
-    private mutating func hex4() throws -> UInt32 {
+    @usableFromInline mutating func hex4() throws -> UInt32 {
         guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
             throw error("bad \\u escape")
         }
@@ -234,29 +235,29 @@ public protocol JSONReadable {
 }
 
 extension Double: JSONReadable {
-    public init(from reader: inout JSONReader) throws { self = try reader.double() }
+    @inlinable public init(from reader: inout JSONReader) throws { self = try reader.double() }
 }
 
 extension Int: JSONReadable {
-    public init(from reader: inout JSONReader) throws { self = try reader.int() }
+    @inlinable public init(from reader: inout JSONReader) throws { self = try reader.int() }
 }
 
 extension Bool: JSONReadable {
-    public init(from reader: inout JSONReader) throws { self = try reader.bool() }
+    @inlinable public init(from reader: inout JSONReader) throws { self = try reader.bool() }
 }
 
 extension String: JSONReadable {
-    public init(from reader: inout JSONReader) throws { self = try reader.string() }
+    @inlinable public init(from reader: inout JSONReader) throws { self = try reader.string() }
 }
 
 extension Optional: JSONReadable where Wrapped: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         self = reader.readNull() ? nil : try Wrapped(from: &reader)
     }
 }
 
 extension Array: JSONReadable where Element: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         var elements: [Element] = []
         try reader.array { elements.append(try Element(from: &$0)) }
         self = elements
@@ -264,7 +265,7 @@ extension Array: JSONReadable where Element: JSONReadable {
 }
 
 extension Dictionary: JSONReadable where Key == String, Value: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         var members: [String: Value] = [:]
         try reader.object { reader, key in members[key] = try Value(from: &reader) }
         self = members
@@ -272,7 +273,7 @@ extension Dictionary: JSONReadable where Key == String, Value: JSONReadable {
 }
 
 extension EvalOutcome: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         let text = try reader.string()
         guard let value = EvalOutcome(rawValue: text) else { throw reader.error("unknown outcome '\(text)'") }
         self = value
@@ -280,7 +281,7 @@ extension EvalOutcome: JSONReadable {
 }
 
 extension Bound: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         let text = try reader.string()
         guard let value = Bound(rawValue: text) else { throw reader.error("unknown bound '\(text)'") }
         self = value
@@ -288,7 +289,7 @@ extension Bound: JSONReadable {
 }
 
 extension SpecResult: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         var metric: String?, bound: Bound?, target: Double?, value: Double?, met: Bool?, margin: Double?
         try reader.object { reader, key in
             switch key {
@@ -310,7 +311,7 @@ extension SpecResult: JSONReadable {
 }
 
 extension SpecTarget: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
+    @inlinable public init(from reader: inout JSONReader) throws {
         var metric: String?, bound: Bound?, target: Double?, weight: Double?
         try reader.object { reader, key in
             switch key {

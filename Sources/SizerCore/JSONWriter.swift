@@ -6,22 +6,24 @@
 public struct JSONWriter {
     public struct NonFiniteNumber: Error, CustomStringConvertible {
         public let value: Double
+        @inlinable public init(value: Double) { self.value = value }
         public var description: String { "cannot write \(value) as JSON" }
     }
 
-    public private(set) var bytes: [UInt8] = []
+    /// The text so far (read it when done; writing it directly breaks the separators).
+    public var bytes: [UInt8] = []
     /// One entry per open object or array: whether it has no member yet.
-    private var empty: [Bool] = []
+    @usableFromInline var empty: [Bool] = []
 
-    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    @inlinable public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); empty.append(true) }
-    public mutating func endObject() { empty.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); empty.append(true) }
-    public mutating func endArray() { empty.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    @inlinable public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); empty.append(true) }
+    @inlinable public mutating func endObject() { empty.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    @inlinable public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); empty.append(true) }
+    @inlinable public mutating func endArray() { empty.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
     /// A key of the open object; the value follows. Callers write keys in sorted order.
-    public mutating func key(_ name: String) {
+    @inlinable public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
         bytes.append(UInt8(ascii: ":"))
@@ -29,12 +31,12 @@ public struct JSONWriter {
         empty[empty.count - 1] = true
     }
 
-    public mutating func string(_ value: String) { separate(); appendQuoted(value) }
-    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
-    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
-    public mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8) }
+    @inlinable public mutating func string(_ value: String) { separate(); appendQuoted(value) }
+    @inlinable public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    @inlinable public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
+    @inlinable public mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8) }
 
-    public mutating func number(_ value: Double) throws {
+    @inlinable public mutating func number(_ value: Double) throws {
         guard value.isFinite else { throw NonFiniteNumber(value: value) }
         separate()
         let text = value.description
@@ -48,18 +50,18 @@ public struct JSONWriter {
     }
 
     /// `"key": value` for the common member kinds.
-    public mutating func member(_ name: String, _ value: some JSONWritable) throws {
+    @inlinable public mutating func member(_ name: String, _ value: some JSONWritable) throws {
         key(name)
         try value.write(to: &self)
     }
 
     /// A member that `JSONEncoder` leaves out when nil (synthesized `Codable` uses `encodeIfPresent`).
-    public mutating func member(_ name: String, ifPresent value: (some JSONWritable)?) throws {
+    @inlinable public mutating func member(_ name: String, ifPresent value: (some JSONWritable)?) throws {
         guard let value else { return }
         try member(name, value)
     }
 
-    private mutating func separate() {
+    @usableFromInline mutating func separate() {
         guard let last = empty.last else { return }
         if last {
             empty[empty.count - 1] = false
@@ -68,7 +70,7 @@ public struct JSONWriter {
         }
     }
 
-    private mutating func appendQuoted(_ text: String) {
+    @usableFromInline mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -98,7 +100,7 @@ public protocol JSONWritable {
 
 extension JSONWritable {
     /// The JSON text as bytes.
-    public func jsonBytes() throws -> [UInt8] {
+    @inlinable public func jsonBytes() throws -> [UInt8] {
         var writer = JSONWriter()
         try write(to: &writer)
         return writer.bytes
@@ -106,29 +108,29 @@ extension JSONWritable {
 }
 
 extension Double: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { try writer.number(self) }
+    @inlinable public func write(to writer: inout JSONWriter) throws { try writer.number(self) }
 }
 
 extension Int: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.int(self) }
+    @inlinable public func write(to writer: inout JSONWriter) throws { writer.int(self) }
 }
 
 extension Bool: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.bool(self) }
+    @inlinable public func write(to writer: inout JSONWriter) throws { writer.bool(self) }
 }
 
 extension String: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.string(self) }
+    @inlinable public func write(to writer: inout JSONWriter) throws { writer.string(self) }
 }
 
 extension Optional: JSONWritable where Wrapped: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
+    @inlinable public func write(to writer: inout JSONWriter) throws {
         if let self { try self.write(to: &writer) } else { writer.null() }
     }
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
+    @inlinable public func write(to writer: inout JSONWriter) throws {
         writer.beginArray()
         for element in self { try element.write(to: &writer) }
         writer.endArray()
@@ -136,7 +138,7 @@ extension Array: JSONWritable where Element: JSONWritable {
 }
 
 extension Dictionary: JSONWritable where Key == String, Value: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
+    @inlinable public func write(to writer: inout JSONWriter) throws {
         writer.beginObject()
         // The encoder's `.sortedKeys` compares keys as strings.
         for key in keys.sorted() {
@@ -149,15 +151,15 @@ extension Dictionary: JSONWritable where Key == String, Value: JSONWritable {
 // MARK: - Value types written on every turn (keys in the encoder's snake_case, sorted)
 
 extension EvalOutcome: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+    @inlinable public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
 }
 
 extension Bound: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+    @inlinable public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
 }
 
 extension SpecTarget: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
+    @inlinable public func write(to writer: inout JSONWriter) throws {
         writer.beginObject()
         try writer.member("bound", bound)
         try writer.member("metric", metric)
@@ -168,7 +170,7 @@ extension SpecTarget: JSONWritable {
 }
 
 extension SpecResult: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
+    @inlinable public func write(to writer: inout JSONWriter) throws {
         writer.beginObject()
         try writer.member("bound", bound)
         try writer.member("margin", ifPresent: margin)
