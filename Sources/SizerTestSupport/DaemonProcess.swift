@@ -59,7 +59,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Sends a signal and waits up to `timeout` seconds for the exit status (nil if still running).
     @discardableResult
-    public func stop(signal: Int32 = SIGTERM, timeout: Double = 30) -> Int32? {
+    public func stop(signal: Int32 = SIGTERM, timeout: Double = 120) -> Int32? {
         if process.isRunning { kill(process.processIdentifier, signal) }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }

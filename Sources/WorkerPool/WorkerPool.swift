@@ -114,12 +114,17 @@ public final class WorkerPool: Sendable {
     }
 
     public var statistics: Statistics {
-        get async { state.withLock { $0.statistics } }
+        get async { currentStatistics }
     }
+
+    /// The same, readable from any thread without waiting (a test's watcher thread keeps up with
+    /// the pool even when Swift concurrency's threads are busy).
+    public var currentStatistics: Statistics { state.withLock { $0.statistics } }
+    public var currentWorkerPIDs: [pid_t] { state.withLock { $0.live.values.map(\.pid) }.sorted() }
 
     /// Process ids of the live workers (for tests and diagnostics).
     public var workerPIDs: [pid_t] {
-        get async { state.withLock { $0.live.values.map(\.pid) }.sorted() }
+        get async { currentWorkerPIDs }
     }
 
     /// Resident set of each live worker.

@@ -41,8 +41,9 @@ import WorkerPool
         #expect(result.outcome == .timeout)
         #expect(result.reward == Reward.failureFloor)
         // Ended by the deadline (1 s), not by the simulation finishing (hours); the bound is loose
-        // because a loaded 2-core machine can take seconds to spawn and kill processes.
-        #expect(elapsed < .seconds(60))
+        // because on a loaded 2-core machine, with every other test running, this test's own task
+        // can wait a minute for a thread.
+        #expect(elapsed < .seconds(300))
         let after = await pool.workerPIDs
         #expect(after.count == 1 && after != before)
         let ota = try TestPaths.circuit("ota_l1")
@@ -81,12 +82,16 @@ import WorkerPool
         var generator = SplitMix64(seed: 3)
         let count = 1_000
         let designs = (0..<count).map { _ in ota.space.physical((0..<ota.space.dimension).map { _ in generator.nextUnit() }) }
-        async let results = PoolEvaluator(circuit: ota, pool: pool).evaluate(designs, corners: [ota.nominalCorner], targets: ota.spec.defaultTargets)
-        for threshold in [200, 500] {
-            while await pool.statistics.served < threshold { try await Task.sleep(for: .milliseconds(2)) }
-            if let pid = await pool.workerPIDs.first { kill(pid, SIGKILL) }
+        // The killer is a plain thread: the pool feeds its workers from its own threads, so a
+        // watcher on Swift concurrency's (shared with every other test) could wake after the batch.
+        let killer = Thread {
+            for threshold in [200, 500] {
+                while pool.currentStatistics.served < threshold { usleep(500) }
+                if let pid = pool.currentWorkerPIDs.first { kill(pid, SIGKILL) }
+            }
         }
-        let all = await results
+        killer.start()
+        let all = await PoolEvaluator(circuit: ota, pool: pool).evaluate(designs, corners: [ota.nominalCorner], targets: ota.spec.defaultTargets)
         let stats = await pool.statistics
         #expect(all.count == count)
         #expect(all.allSatisfy { $0.outcome != .crashed && $0.outcome != .timeout })
