@@ -100,19 +100,19 @@ public final class NgspiceSimulator {
 
     /// Names of every plot ngspice holds (e.g. `ac1`, `op1`, `const`).
     public var plotNames: [String] {
-        guard !isPoisoned, let list = ngSpice_AllPlots() else { return [] }
-        var names: [String] = []
-        var index = 0
-        while let entry = list[index] {
-            names.append(String(cString: entry))
-            index += 1
-        }
-        return names
+        guard !isPoisoned else { return [] }
+        return Self.strings(ngSpice_AllPlots())
     }
 
     /// Names of the vectors in a plot (e.g. to find a DC sweep's scale vector).
     public func vectorNames(plot: String) -> [String] {
-        guard !isPoisoned, let list = plot.withCString({ ngSpice_AllVecs(UnsafeMutablePointer(mutating: $0)) }) else { return [] }
+        guard !isPoisoned else { return [] }
+        return Self.strings(plot.withCString { ngSpice_AllVecs(UnsafeMutablePointer(mutating: $0)) })
+    }
+
+    /// A NULL-terminated array of C strings owned by ngspice, copied out.
+    private static func strings(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
+        guard let list else { return [] }
         var names: [String] = []
         var index = 0
         while let entry = list[index] {
