@@ -100,7 +100,7 @@ public enum WorkerWire {
     }
 
     public static func decodeResponse(_ bytes: [UInt8]) throws -> SimulationResponse {
-        try decoder().decode(SimulationResponse.self, from: Data(bytes))
+        try JSONReader.read(SimulationResponse.self, from: bytes)
     }
 
     private static let newline = UInt8(ascii: "\n")
@@ -114,10 +114,58 @@ public enum WorkerWire {
     private static func decoder() -> JSONDecoder { JSONDecoder() }
 }
 
-// The worker writes one response per evaluation: hand-written (camelCase keys, what the plain
-// decoder reads) rather than through `JSONEncoder`.
+// The worker writes one response per evaluation and the parent reads it: by hand (camelCase keys,
+// the types' own names) rather than through `JSONEncoder`/`JSONDecoder`.
 extension PointResult.Status: JSONWritable {
     public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+}
+
+extension PointResult.Status: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        let text = try reader.string()
+        guard let status = PointResult.Status(rawValue: text) else { throw reader.error("unknown status '\(text)'") }
+        self = status
+    }
+}
+
+extension PointResult: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var status: Status?, metrics: Metrics?, operatingPoint: [String: Double]?, errors: [String]?
+        var seconds: Double?, prepareSeconds: Double?, analysisSeconds: Double?
+        try reader.object { reader, key in
+            switch key {
+            case "status": status = try Status(from: &reader)
+            case "metrics": metrics = try Metrics(from: &reader)
+            case "operatingPoint": operatingPoint = try [String: Double](from: &reader)
+            case "errors": errors = try [String](from: &reader)
+            case "seconds": seconds = try Double(from: &reader)
+            case "prepareSeconds": prepareSeconds = try Double(from: &reader)
+            case "analysisSeconds": analysisSeconds = try Double(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let status, let metrics, let operatingPoint, let errors, let seconds, let prepareSeconds, let analysisSeconds else {
+            throw reader.missing("a point result member")
+        }
+        self.init(status: status, metrics: metrics, operatingPoint: operatingPoint, errors: errors, seconds: seconds,
+                  prepareSeconds: prepareSeconds, analysisSeconds: analysisSeconds)
+    }
+}
+
+extension SimulationResponse: JSONReadable {
+    public init(from reader: inout JSONReader) throws {
+        var points: [PointResult]?, rssBytes: Int?, served: Int?
+        try reader.object { reader, key in
+            switch key {
+            case "points": points = try [PointResult](from: &reader)
+            case "rssBytes": rssBytes = try Int(from: &reader)
+            case "served": served = try Int(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let points, let rssBytes, let served else { throw reader.missing("points, rssBytes or served") }
+        self.init(points: points, rssBytes: rssBytes, served: served)
+    }
 }
 
 extension PointResult: JSONWritable {
