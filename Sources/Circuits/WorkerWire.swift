@@ -116,17 +116,7 @@ public enum WorkerWire {
 
 // The worker writes one response per evaluation and the parent reads it: by hand (camelCase keys,
 // the types' own names) rather than through `JSONEncoder`/`JSONDecoder`.
-extension PointResult.Status: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
-}
-
-extension PointResult.Status: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
-        let text = try reader.string()
-        guard let status = PointResult.Status(rawValue: text) else { throw reader.error("unknown status '\(text)'") }
-        self = status
-    }
-}
+extension PointResult.Status: JSONWritable, JSONReadable {}
 
 extension PointResult: JSONReadable {
     public init(from reader: inout JSONReader) throws {

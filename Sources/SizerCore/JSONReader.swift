@@ -272,21 +272,17 @@ extension Dictionary: JSONReadable where Key == String, Value: JSONReadable {
     }
 }
 
-extension EvalOutcome: JSONReadable {
+/// String-valued enums are read from their raw value; any other string is an error.
+extension JSONReadable where Self: RawRepresentable, RawValue == String {
     @inlinable public init(from reader: inout JSONReader) throws {
         let text = try reader.string()
-        guard let value = EvalOutcome(rawValue: text) else { throw reader.error("unknown outcome '\(text)'") }
+        guard let value = Self(rawValue: text) else { throw reader.error("unknown \(Self.self) '\(text)'") }
         self = value
     }
 }
 
-extension Bound: JSONReadable {
-    @inlinable public init(from reader: inout JSONReader) throws {
-        let text = try reader.string()
-        guard let value = Bound(rawValue: text) else { throw reader.error("unknown bound '\(text)'") }
-        self = value
-    }
-}
+extension EvalOutcome: JSONReadable {}
+extension Bound: JSONReadable {}
 
 extension SpecResult: JSONReadable {
     @inlinable public init(from reader: inout JSONReader) throws {

@@ -148,15 +148,15 @@ extension Dictionary: JSONWritable where Key == String, Value: JSONWritable {
     }
 }
 
+/// String-valued enums are written as their raw value, as the encoder writes them.
+extension JSONWritable where Self: RawRepresentable, RawValue == String {
+    @inlinable public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
+}
+
 // MARK: - Value types written on every turn (keys in the encoder's snake_case, sorted)
 
-extension EvalOutcome: JSONWritable {
-    @inlinable public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
-}
-
-extension Bound: JSONWritable {
-    @inlinable public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
-}
+extension EvalOutcome: JSONWritable {}
+extension Bound: JSONWritable {}
 
 extension SpecTarget: JSONWritable {
     @inlinable public func write(to writer: inout JSONWriter) throws {

@@ -255,9 +255,7 @@ extension TurnResult: JSONWritable {
     }
 }
 
-extension JobStatus: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws { writer.string(rawValue) }
-}
+extension JobStatus: JSONWritable, JSONReadable {}
 
 extension AgentEvaluate.Result: JSONWritable {
     public func write(to writer: inout JSONWriter) throws {
@@ -343,14 +341,6 @@ extension TurnResult: JSONReadable {
         guard let turn else { throw reader.missing("turn") }
         guard let candidates else { throw reader.missing("candidates") }
         self.init(turn: turn, candidates: candidates)
-    }
-}
-
-extension JobStatus: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
-        let text = try reader.string()
-        guard let value = JobStatus(rawValue: text) else { throw reader.error("unknown status '\(text)'") }
-        self = value
     }
 }
 
