@@ -212,12 +212,7 @@ public final class Store: Sendable {
         let jobID = known.id
         return try write { db in
             guard let job = try Self.currentState(db, of: known) else { throw StoreError(.notFound, "no job \(jobID)") }
-            if let token {
-                guard job.status == "running" else { throw StoreError(.conflict, "job \(jobID) is \(job.status), not running") }
-                guard job.leaseToken == token else {
-                    throw StoreError(.conflict, "job \(jobID) is not leased to you (the lease lapsed or another agent holds it)")
-                }
-            }
+            if let token { try Self.checkLease(job, token: token, allowCancelled: false) }
             guard turn == job.turns else {
                 throw StoreError(.conflict, "job \(jobID) expects turn \(job.turns), not \(turn)")
             }
@@ -402,13 +397,18 @@ public final class Store: Sendable {
 
     static func leasedJob(_ db: Database, id: Int64, token: String, allowCancelled: Bool) throws -> JobRecord {
         guard let job = try job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
-        // A cancelled job keeps its last holder's token, so only that agent learns of the cancel.
-        if allowCancelled && job.status == "cancelled" && job.leaseToken == token && token != "" { return job }
-        guard job.status == "running" else { throw StoreError(.conflict, "job \(id) is \(job.status), not running") }
-        guard job.leaseToken == token else {
-            throw StoreError(.conflict, "job \(id) is not leased to you (the lease lapsed or another agent holds it)")
-        }
+        try checkLease(job, token: token, allowCancelled: allowCancelled)
         return job
+    }
+
+    /// Throws `conflict` unless `token` holds the lease of `job`, which must be running.
+    static func checkLease(_ job: JobRecord, token: String, allowCancelled: Bool) throws {
+        // A cancelled job keeps its last holder's token, so only that agent learns of the cancel.
+        if allowCancelled && job.status == "cancelled" && job.leaseToken == token && token != "" { return }
+        guard job.status == "running" else { throw StoreError(.conflict, "job \(job.id) is \(job.status), not running") }
+        guard job.leaseToken == token else {
+            throw StoreError(.conflict, "job \(job.id) is not leased to you (the lease lapsed or another agent holds it)")
+        }
     }
 
     /// `job` with the columns a job's life changes read again from the database (nil if it is gone).
