@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,8 @@ public final class WorkerPool: Sendable {
 
     public let configuration: WorkerPoolConfiguration
     private let launch: WorkerLaunch
-    private let state = Locked(State())
+    /// Touched from the workers' threads and from async callers alike.
+    private let state = Mutex(State())
 
     /// A queued request and whoever waits for its answer.
     private struct Job {
@@ -98,18 +100,6 @@ public final class WorkerPool: Sendable {
     public func submit(_ payload: [UInt8], timeout: Duration) async -> WorkerReply {
         await withCheckedContinuation { continuation in
             enqueue(Job(payload: payload, timeout: timeout, continuation: continuation))
-        }
-    }
-
-    /// Sends many requests, spread over the workers; answers come back in request order.
-    public func submitAll(_ payloads: [[UInt8]], timeout: Duration) async -> [WorkerReply] {
-        await withTaskGroup(of: (Int, WorkerReply).self) { group in
-            for (index, payload) in payloads.enumerated() {
-                group.addTask { (index, await self.submit(payload, timeout: timeout)) }
-            }
-            var replies = [WorkerReply?](repeating: nil, count: payloads.count)
-            for await (index, reply) in group { replies[index] = reply }
-            return replies.map { $0! }
         }
     }
 
@@ -250,19 +240,5 @@ public final class WorkerPool: Sendable {
         }
         if !keep { worker.kill(waitForExit: true) }
         return worker
-    }
-}
-
-/// A value behind a lock, for state touched from worker threads and async callers alike.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }
