@@ -25,7 +25,7 @@ final class SimulationSession {
     func handle(_ request: SimulationRequest) -> SimulationResponse {
         served += 1
         let results = request.points.map { point in evaluate(point, request) }
-        return SimulationResponse(points: results, rssBytes: residentBytes(), served: served)
+        return SimulationResponse(points: results, rssBytes: residentSetBytes(), served: served)
     }
 
     private func evaluate(_ point: SimulationPoint, _ request: SimulationRequest) -> PointResult {
@@ -37,11 +37,11 @@ final class SimulationSession {
             try prepare(point, request)
             try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
             let plan = AnalysisPlan(request.analyses)
-            if plan.operatingPointFromAC { try simulator.run("option keepopinfo") }
+            if plan.operatingPointFrom != nil { try simulator.run("option keepopinfo") }
             prepared = elapsed()
             var waves = Waveforms()
-            for analysis in plan.analyses {
-                try run(analysis, request, keepOperatingPoint: plan.operatingPointFromAC, into: &waves)
+            for (index, analysis) in plan.analyses.enumerated() {
+                try run(analysis, request, keepsOperatingPoint: index == plan.operatingPointFrom, into: &waves)
             }
             let analyzed = elapsed() - prepared
             let metrics = Measurements.evaluate(request.measurements, on: waves,
@@ -93,13 +93,15 @@ final class SimulationSession {
         }
     }
 
-    private func run(_ analysis: AnalysisSpec, _ request: SimulationRequest, keepOperatingPoint: Bool,
+    /// Runs one analysis and copies the vectors the request needs; `keepsOperatingPoint` (an `ac`
+    /// run with `keepopinfo`) also copies the op vectors from the plot it keeps.
+    private func run(_ analysis: AnalysisSpec, _ request: SimulationRequest, keepsOperatingPoint: Bool,
                      into waves: inout Waveforms) throws(SpiceError) {
         guard let command = AnalysisCommand.text(analysis) else {
             throw SpiceError(kind: .analysisFailed, message: "invalid \(analysis.type.rawValue) analysis")
         }
         let before = simulator.currentPlot
-        let plotsBefore = keepOperatingPoint && analysis.type == .ac ? Set(simulator.plotNames) : []
+        let plotsBefore = keepsOperatingPoint ? Set(simulator.plotNames) : []
         try simulator.run(command)
         let plot = simulator.currentPlot
         // A failed analysis may leave the previous plot current: never read stale vectors.
@@ -108,7 +110,7 @@ final class SimulationSession {
                              stderrTail: Array(simulator.lastOutput.suffix(4)))
         }
         try copyVectors(of: analysis.type, from: plot, request, into: &waves)
-        if keepOperatingPoint && analysis.type == .ac && !waves.vectors.keys.contains(where: { $0.hasPrefix("op.") }) {
+        if keepsOperatingPoint {
             // With `keepopinfo` the AC analysis saves the operating point it solved as a new op plot.
             guard let opPlot = simulator.plotNames.first(where: { $0.hasPrefix("op") && !plotsBefore.contains($0) }) else {
                 throw SpiceError(kind: .missingResult, message: "'\(command)' kept no operating-point plot",
@@ -144,8 +146,6 @@ final class SimulationSession {
         }
         return Waveforms.Vector(real: vector.real, imaginary: vector.imaginary)
     }
-
-    private func residentBytes() -> Int { residentSetBytes() }
 }
 
 /// The analyses a worker runs for a request. An `ac` analysis solves the same operating point as
@@ -154,12 +154,18 @@ final class SimulationSession {
 /// there. Fresh loads and the fast path share this plan, so both still compare like for like.
 struct AnalysisPlan {
     let analyses: [AnalysisSpec]
-    let operatingPointFromAC: Bool
+    /// The index in `analyses` of the `ac` analysis whose operating point stands for `op`.
+    let operatingPointFrom: Int?
 
     init(_ requested: [AnalysisSpec]) {
-        let fuse = SimulationSession.fuseOperatingPoint
-            && requested.contains { $0.type == .op } && requested.contains { $0.type == .ac }
-        operatingPointFromAC = fuse
-        analyses = fuse ? requested.filter { $0.type != .op } : requested
+        let withoutOp = requested.filter { $0.type != .op }
+        let firstAC = withoutOp.firstIndex { $0.type == .ac }
+        if SimulationSession.fuseOperatingPoint, requested.contains(where: { $0.type == .op }), let firstAC {
+            analyses = withoutOp
+            operatingPointFrom = firstAC
+        } else {
+            analyses = requested
+            operatingPointFrom = nil
+        }
     }
 }
