@@ -9,7 +9,7 @@ import Foundation
 /// order kept) leaves ngspice's bin choice, and so every result, unchanged. Tests compare against
 /// the full library.
 final class BinnedModelLibrary: @unchecked Sendable {
-    struct Bin {
+    struct Bin: Sendable {
         var lmin: Double, lmax: Double, wmin: Double, wmax: Double
         var lines: [String]
     }

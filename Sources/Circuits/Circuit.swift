@@ -14,6 +14,7 @@ public struct Circuit: Sendable {
     /// Pruned model lines and deck key per bin selection.
     private let prunedModels = BoundedCache<BinnedModelLibrary.Selection, ([String], String)>(capacity: 256)
     private let baseDeckKey = BoundedCache<Int, String>(capacity: 1)
+    private let alterPlanCache = BoundedCache<Int, AlterPlan?>(capacity: 1)
 
     public var name: String { spec.name }
 
@@ -203,6 +204,19 @@ public struct Circuit: Sendable {
 
     static let binPruningEnabled = ProcessInfo.processInfo.environment["SIZER_BIN_PRUNING"] != "0"
 
+    /// How the workers can move between designs without `reset` (SKY130 netlists they understand);
+    /// nil otherwise. Set `SIZER_ALTER_PATH=0` to turn it off.
+    public var alterPlan: AlterPlan? {
+        alterPlanCache.value(for: 0) {
+            guard Self.alterPathEnabled, case .sky130(let path, let corners) = models,
+                  let library = BinnedModelLibrary.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            else { return nil }
+            return AlterPlan.make(template: template, library: library, processCorners: corners)
+        }
+    }
+
+    static let alterPathEnabled = ProcessInfo.processInfo.environment["SIZER_ALTER_PATH"] != "0"
+
     /// Vectors of the op analysis the evaluation needs: supply current and sanity nodes.
     public var opProbes: [String] {
         var probes = ["\(spec.supply.source)#branch"]
@@ -230,9 +244,11 @@ public struct Circuit: Sendable {
     public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false) -> SimulationRequest {
         let pruned = freshLoad ? nil : prunedDeck(values: values)
         let base = pruned?.deck ?? baseDeck
+        let plan = freshLoad ? nil : alterPlan
         let points = corners.map { corner -> SimulationPoint in
             let params = parameters(values: values, corner: corner)
             var point = SimulationPoint(corner: corner, params: params)
+            point.alter = plan?.design(params: params, process: corner.process)
             if freshLoad {
                 var overrides = [String: Double]()
                 for p in params where !p.name.hasPrefix("sw_") { overrides[p.name] = p.value }
@@ -245,6 +261,10 @@ public struct Circuit: Sendable {
                                         freshLoad: freshLoad, analyses: analyses, measurements: spec.measurements,
                                         opProbes: opProbes, points: points)
         request.deckParams = pruned?.params
+        if let plan {
+            request.alterTargets = plan.targets
+            request.alterCovers = plan.covers
+        }
         return request
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A netlist template: plain SPICE whose design variables are `.param` lines. Checked once on
 /// load so that nothing in it can reach the file system or a shell.
 public struct NetlistTemplate: Sendable, Hashable {
@@ -158,6 +160,15 @@ public enum SpiceNumber {
     public static func format(_ value: Double) -> String {
         // Swift's description is the shortest string that round-trips; ngspice parses 'e' exponents.
         "\(value)"
+    }
+
+    /// The text numparam writes for a computed value (`%.15e`): a value sent in this form goes
+    /// through the same number parser as the value a fresh load would have read.
+    public static func numparamText(_ value: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer in
+            _ = withVaList([value]) { vsnprintf(buffer.baseAddress!, 40, "%.15e", $0) }
+            return String(cString: buffer.baseAddress!)
+        }
     }
 
     /// Names that may appear in commands: `[a-z_][a-z0-9_]*`.

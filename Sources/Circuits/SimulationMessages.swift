@@ -16,6 +16,9 @@ public struct SimulationRequest: Codable, Sendable {
     /// Vectors of the `op` analysis to return (supply branch currents, node voltages).
     public var opProbes: [String]
     public var points: [SimulationPoint]
+    /// The circuit's alter plan (`AlterPlan.targets`, `AlterPlan.covers`): empty when it has none.
+    public var alterTargets: [String] = []
+    public var alterCovers: [String] = []
 
     public init(deckKey: String, deck: [String], freshLoad: Bool = false, analyses: [AnalysisSpec],
                 measurements: [MeasurementSpec], opProbes: [String], points: [SimulationPoint]) {
@@ -37,6 +40,8 @@ public struct SimulationPoint: Codable, Sendable {
     public var params: [ParamValue]
     /// For `freshLoad`: the complete deck with these values written in.
     public var deck: [String]?
+    /// The values and bins of this point under the request's alter plan; nil when it has none.
+    public var alter: AlterPlan.Design?
 
     public init(corner: Corner, params: [ParamValue], deck: [String]? = nil) {
         self.corner = corner
@@ -71,7 +76,10 @@ public struct SimulationResponse: Codable, Sendable {
 
 public struct PointResult: Codable, Sendable {
     public enum Status: String, Codable, Sendable { case ok, failed }
+    /// How the worker put the design in: a deck load, `alterparam` + `reset`, or `alter`.
+    public enum Preparation: String, Codable, Sendable { case load, reset, alter }
     public var status: Status
+    public var preparation: Preparation?
     public var metrics: Metrics
     /// The requested `op` probe values.
     public var operatingPoint: [String: Double]

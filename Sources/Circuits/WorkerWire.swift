@@ -22,6 +22,8 @@ public enum WorkerWire {
         var analyses: [AnalysisSpec]
         var measurements: [MeasurementSpec]
         var opProbes: [String]
+        var alterTargets: [String]
+        var alterCovers: [String]
     }
 
     /// The last circuit part encoded (parent) or decoded (worker), with its bytes.
@@ -38,7 +40,8 @@ public enum WorkerWire {
         var bytes = writer.bytes
         bytes.append(newline)
         bytes += try circuitPartBytes(CircuitPart(analyses: request.analyses, measurements: request.measurements,
-                                                  opProbes: request.opProbes))
+                                                  opProbes: request.opProbes, alterTargets: request.alterTargets,
+                                                  alterCovers: request.alterCovers))
         bytes.append(newline)
         for (index, line) in request.deck.enumerated() {
             // Netlist lines never hold a newline (templates are read line by line); refuse one
@@ -78,11 +81,14 @@ public enum WorkerWire {
             freshLoad: freshLoad, analyses: circuit.analyses, measurements: circuit.measurements,
             opProbes: circuit.opProbes, points: points)
         request.deckParams = deckParams
+        request.alterTargets = circuit.alterTargets
+        request.alterCovers = circuit.alterCovers
         return request
     }
 
     private static func circuitPartBytes(_ part: CircuitPart) throws -> [UInt8] {
         if let last = lastCircuitPart.withLock({ $0 }), last.part == part { return last.bytes }
+        try checkAlterTargets(part)
         let bytes = Array(try encoder().encode(part))
         lastCircuitPart.withLock { $0 = (part, bytes) }
         return bytes
@@ -91,8 +97,16 @@ public enum WorkerWire {
     private static func circuitPart(_ bytes: [UInt8]) throws -> CircuitPart {
         if let last = lastCircuitPart.withLock({ $0 }), last.bytes == bytes { return last.part }
         let part = try decoder().decode(CircuitPart.self, from: Data(bytes))
+        try checkAlterTargets(part)
         lastCircuitPart.withLock { $0 = (part, bytes) }
         return part
+    }
+
+    /// The worker runs alter targets as commands: nothing but `alter @device[parameter]` is sent or taken.
+    private static func checkAlterTargets(_ part: CircuitPart) throws {
+        if let unsafe = part.alterTargets.first(where: { !AlterPlan.isSafeTarget($0) }) {
+            throw MalformedRequest(description: "refusing alter target '\(unsafe)'")
+        }
     }
 
     public static func encode(_ response: SimulationResponse) throws -> [UInt8] {
@@ -117,14 +131,16 @@ public enum WorkerWire {
 // The worker writes one response per evaluation and the parent reads it: by hand (camelCase keys,
 // the types' own names) rather than through `JSONEncoder`/`JSONDecoder`.
 extension PointResult.Status: JSONWritable, JSONReadable {}
+extension PointResult.Preparation: JSONWritable, JSONReadable {}
 
 extension PointResult: JSONReadable {
     public init(from reader: inout JSONReader) throws {
         var status: Status?, metrics: Metrics?, operatingPoint: [String: Double]?, errors: [String]?
-        var seconds: Double?, prepareSeconds: Double?, analysisSeconds: Double?
+        var seconds: Double?, prepareSeconds: Double?, analysisSeconds: Double?, preparation: Preparation?
         try reader.object { reader, key in
             switch key {
             case "status": status = try Status(from: &reader)
+            case "preparation": preparation = try Preparation(from: &reader)
             case "metrics": metrics = try Metrics(from: &reader)
             case "operatingPoint": operatingPoint = try [String: Double](from: &reader)
             case "errors": errors = try [String](from: &reader)
@@ -139,6 +155,7 @@ extension PointResult: JSONReadable {
         }
         self.init(status: status, metrics: metrics, operatingPoint: operatingPoint, errors: errors, seconds: seconds,
                   prepareSeconds: prepareSeconds, analysisSeconds: analysisSeconds)
+        self.preparation = preparation
     }
 }
 
@@ -166,6 +183,7 @@ extension PointResult: JSONWritable {
         try writer.member("metrics", metrics)
         try writer.member("operatingPoint", operatingPoint)
         try writer.member("prepareSeconds", prepareSeconds)
+        try writer.member("preparation", ifPresent: preparation)
         try writer.member("seconds", seconds)
         try writer.member("status", status)
         writer.endObject()
@@ -231,6 +249,8 @@ extension Corner: JSONWritable, JSONReadable {
 extension SimulationPoint: JSONWritable, JSONReadable {
     public func write(to writer: inout JSONWriter) throws {
         writer.beginObject()
+        try writer.member("alterBins", ifPresent: alter?.bins)
+        try writer.member("alterValues", ifPresent: alter?.values)
         try writer.member("corner", corner)
         try writer.member("deck", ifPresent: deck)
         try writer.member("params", params)
@@ -238,9 +258,11 @@ extension SimulationPoint: JSONWritable, JSONReadable {
     }
 
     public init(from reader: inout JSONReader) throws {
-        var corner: Corner?, params: [ParamValue]?, deck: [String]?
+        var corner: Corner?, params: [ParamValue]?, deck: [String]?, bins: [Int]?, values: [Double]?
         try reader.object { reader, key in
             switch key {
+            case "alterBins": bins = try [Int](from: &reader)
+            case "alterValues": values = try [Double](from: &reader)
             case "corner": corner = try Corner(from: &reader)
             case "params": params = try [ParamValue](from: &reader)
             case "deck": deck = try [String]?(from: &reader)
@@ -249,5 +271,6 @@ extension SimulationPoint: JSONWritable, JSONReadable {
         }
         guard let corner, let params else { throw reader.missing("corner or params") }
         self.init(corner: corner, params: params, deck: deck)
+        if let bins, let values { alter = AlterPlan.Design(values: values, bins: bins) }
     }
 }

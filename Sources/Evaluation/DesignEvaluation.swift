@@ -12,6 +12,8 @@ public struct CornerEvaluation: Codable, Sendable {
     /// Of `seconds`: putting the design into the simulator, and running the analyses.
     public var prepareSeconds: Double
     public var analysisSeconds: Double
+    /// How the worker put the design in (`load`, `reset` or `alter`).
+    public var preparation: PointResult.Preparation?
 }
 
 /// The result of one design: typed outcome, worst-case metrics over its corners, per-spec
@@ -57,7 +59,8 @@ enum EvaluationAssembler {
             cornerResults.append(CornerEvaluation(corner: corner.description, outcome: point.status == .ok ? .ok : .failed,
                                                   metrics: point.metrics, sanityViolations: sanity,
                                                   errors: point.errors, seconds: point.seconds,
-                                                  prepareSeconds: point.prepareSeconds, analysisSeconds: point.analysisSeconds))
+                                                  prepareSeconds: point.prepareSeconds, analysisSeconds: point.analysisSeconds,
+                                                  preparation: point.preparation))
         }
         let seconds = cornerResults.reduce(0) { $0 + $1.seconds }
         if let failed = cornerResults.first(where: { $0.outcome != .ok }) {

@@ -4,13 +4,18 @@ import SizerCore
 import SpiceEngine
 import WorkerPool
 
-/// Serves simulation requests with one loaded deck: parameters change by `alterparam` + `reset`,
-/// the deck is parsed again only when a request brings a different one.
+/// Serves simulation requests with one loaded deck: a design is put in by `alter` when the
+/// request's alter plan allows it (see `AlterPlan`), by `alterparam` + `reset` otherwise; the deck
+/// is parsed again only when a request brings a different one.
 final class SimulationSession {
     private let simulator: NgspiceSimulator
     private var loadedKey: String?
-    /// Parameter values currently applied to the loaded deck; only changes are sent.
+    /// Parameter values numparam holds (loaded or sent by `alterparam`); a `reset` builds the
+    /// circuit from these, so only changes are sent.
     private var applied: [String: Double] = [:]
+    /// The alter-plan values and bins the circuit's devices hold, when known: after a load or
+    /// `reset` they are the point's, after `alter` the ones sent.
+    private var devices: AlterPlan.Design?
     private(set) var served = 0
 
     init(simulator: NgspiceSimulator) {
@@ -33,8 +38,9 @@ final class SimulationSession {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         defer { simulator.releaseResults() }
         var prepared = 0.0
+        var preparation: PointResult.Preparation?
         do {
-            try prepare(point, request)
+            preparation = try prepare(point, request)
             try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
             let plan = AnalysisPlan(request.analyses)
             if plan.operatingPointFrom != nil { try simulator.run("option keepopinfo") }
@@ -48,26 +54,32 @@ final class SimulationSession {
                                                 context: .init(supplyV: point.corner.supplyV))
             var op: [String: Double] = [:]
             for probe in request.opProbes { op[probe] = waves[.op, probe]?.real.first }
-            return PointResult(status: .ok, metrics: metrics, operatingPoint: op, seconds: elapsed(),
-                               prepareSeconds: prepared, analysisSeconds: analyzed)
+            var result = PointResult(status: .ok, metrics: metrics, operatingPoint: op, seconds: elapsed(),
+                                     prepareSeconds: prepared, analysisSeconds: analyzed)
+            result.preparation = preparation
+            return result
         } catch {
-            return PointResult(status: .failed, errors: [error.message] + error.stderrTail, seconds: elapsed())
+            var result = PointResult(status: .failed, errors: [error.message] + error.stderrTail, seconds: elapsed())
+            result.preparation = preparation
+            return result
         }
     }
 
     /// Puts the simulator into the requested design and corner.
-    private func prepare(_ point: SimulationPoint, _ request: SimulationRequest) throws(SpiceError) {
+    private func prepare(_ point: SimulationPoint, _ request: SimulationRequest) throws(SpiceError) -> PointResult.Preparation {
         if request.freshLoad {
             guard let deck = point.deck else { throw SpiceError(kind: .deckRejected, message: "fresh load without a deck") }
             loadedKey = nil
             applied = [:]
+            devices = nil
             try simulator.load(deck: deck)
-            return
+            return .load
         }
         var justLoaded = false
         if loadedKey != request.deckKey {
             loadedKey = nil
             applied = [:]
+            devices = nil
             try simulator.load(deck: request.deck)
             loadedKey = request.deckKey
             for param in request.deckParams ?? [] { applied[param.name] = param.value }
@@ -75,7 +87,25 @@ final class SimulationSession {
         }
         let changes = point.params.filter { applied[$0.name] != $0.value }
         // A deck loaded with exactly this point's values is the fresh-load path itself: no reset.
-        if justLoaded && changes.isEmpty && request.deckParams != nil { return }
+        if justLoaded && changes.isEmpty && request.deckParams != nil {
+            devices = point.alter
+            return .load
+        }
+        if Self.alterPathEnabled, let target = point.alter, let current = devices, current.bins == target.bins,
+           target.values.count == request.alterTargets.count, current.values.count == target.values.count,
+           changes.allSatisfy({ request.alterCovers.contains($0.name) }) {
+            do {
+                for (index, value) in target.values.enumerated() where value.bitPattern != current.values[index].bitPattern {
+                    devices = nil
+                    try simulator.run("\(request.alterTargets[index]) = [ \(SpiceNumber.numparamText(value)) ]",
+                                      failure: .deckRejected)
+                }
+                devices = target
+                return .alter
+            } catch {
+                // Half-altered devices: the reset below builds every one of them again.
+            }
+        }
         for param in changes {
             guard SpiceNumber.isSafeName(param.name), param.value.isFinite else {
                 throw SpiceError(kind: .deckRejected, message: "refusing parameter \(param.name)=\(param.value)")
@@ -84,6 +114,7 @@ final class SimulationSession {
             try simulator.run("alterparam \(param.name)=\(SpiceNumber.format(param.value))", failure: .deckRejected)
             applied[param.name] = param.value
         }
+        devices = nil
         do {
             try simulator.run("reset", failure: .deckRejected)
         } catch {
@@ -91,7 +122,12 @@ final class SimulationSession {
             loadedKey = nil
             throw error
         }
+        devices = point.alter
+        return justLoaded ? .load : .reset
     }
+
+    /// `SIZER_ALTER_PATH=0` always uses `alterparam` + `reset` (for side-by-side measurements).
+    static let alterPathEnabled = ProcessInfo.processInfo.environment["SIZER_ALTER_PATH"] != "0"
 
     /// Runs one analysis and copies the vectors the request needs; `keepsOperatingPoint` (an `ac`
     /// run with `keepopinfo`) also copies the op vectors from the plot it keeps.

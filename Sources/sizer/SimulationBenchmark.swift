@@ -11,9 +11,20 @@ struct SimulationBenchmark {
     let paths: SizerPaths
     let workers: Int
     let seed: UInt64
+    var workload: Workload = .random
+
+    /// The sizings: independent uniform draws over the design space (every evaluation changes
+    /// model bins, so none can use `alter`), or a walk of small steps, as an optimizer's
+    /// proposals move around its best design.
+    enum Workload: Codable, Equatable {
+        case random
+        /// Each design moves every normalized coordinate by up to `step`; a new start every 200.
+        case walk(step: Double)
+    }
 
     struct Report: Codable {
         var circuit: String
+        var workload: String
         var workers: Int
         var evaluations: Int
         var okEvaluations: Int
@@ -25,6 +36,9 @@ struct SimulationBenchmark {
         /// Time the workers spent simulating over the time they were available (workers x wall
         /// time): what is lost between evaluations (parent work, pipes, scheduling) is the rest.
         var workerBusyPct: Double
+        /// How the workers put the designs in: counts of `load`, `reset` and `alter`.
+        var preparations: [String: Int]
+        var alterPct: Double
         var subprocessRuns: Int
         var subprocessEvalsPerS: Double?
         var subprocessMedianEvalMs: Double?
@@ -37,10 +51,12 @@ struct SimulationBenchmark {
 
         var summary: String {
             var lines = [
-                "circuit                 \(circuit) (\(workers) workers, \(evaluations) evaluations, \(okEvaluations) ok)",
+                "circuit                 \(circuit) (\(workers) workers, \(evaluations) evaluations, \(okEvaluations) ok, \(workload))",
                 String(format: "pool                    %.1f evaluations/s (median %.2f ms per evaluation: %.2f ms prepare, %.2f ms analyses)",
                        poolEvalsPerS, poolMedianEvalMs, prepareMedianMs, floorMs),
                 String(format: "workers busy            %.1f %% of their time", workerBusyPct),
+                "designs put in by      " + preparations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + String(format: " (alter %.1f %%)", alterPct),
             ]
             if let sub = subprocessEvalsPerS, let ms = subprocessMedianEvalMs, let ratio {
                 lines.append(String(format: "ngspice -b, full lib    %.3f evaluations/s (median %.0f ms, %d runs, same result: %@)",
@@ -55,13 +71,34 @@ struct SimulationBenchmark {
         }
     }
 
-    func randomDesigns(_ count: Int) -> [[String: Double]] {
+    func designs(_ count: Int) -> [[String: Double]] {
         var generator = SplitMix64(seed: seed)
-        return (0..<count).map { _ in circuit.space.physical((0..<circuit.space.dimension).map { _ in generator.nextUnit() }) }
+        let dimension = circuit.space.dimension
+        switch workload {
+        case .random:
+            return (0..<count).map { _ in circuit.space.physical((0..<dimension).map { _ in generator.nextUnit() }) }
+        case .walk(let step):
+            var u: [Double] = []
+            return (0..<count).map { index in
+                if index % 200 == 0 {
+                    u = (0..<dimension).map { _ in generator.nextUnit() }
+                } else {
+                    u = u.map { min(1, max(0, $0 + step * (2 * generator.nextUnit() - 1))) }
+                }
+                return circuit.space.physical(u)
+            }
+        }
+    }
+
+    var workloadName: String {
+        switch workload {
+        case .random: return "random"
+        case .walk(let step): return "walk, step \(step)"
+        }
     }
 
     func run(evaluations: Int, subprocessRuns: Int, progress: (String) -> Void) async throws -> Report {
-        let designs = randomDesigns(evaluations)
+        let designs = designs(evaluations)
         let corner = [circuit.nominalCorner]
         let targets = circuit.spec.defaultTargets
         // Recycling off: the benchmark measures memory growth, it must not hide it.
@@ -85,13 +122,19 @@ struct SimulationBenchmark {
         await pool.shutdown()
 
         let measured = results.filter { $0.outcome == .ok }
+        var preparations: [String: Int] = [:]
+        for result in results {
+            if let how = result.corners.first?.preparation { preparations[how.rawValue, default: 0] += 1 }
+        }
         var report = Report(
-            circuit: circuit.name, workers: workers, evaluations: evaluations, okEvaluations: measured.count,
+            circuit: circuit.name, workload: workloadName, workers: workers, evaluations: evaluations,
+            okEvaluations: measured.count,
             poolEvalsPerS: Double(evaluations) / poolSeconds,
             poolMedianEvalMs: median(measured.map { $0.simSeconds * 1000 }),
             prepareMedianMs: median(measured.compactMap { $0.corners.first?.prepareSeconds }.map { $0 * 1000 }),
             floorMs: median(measured.compactMap { $0.corners.first?.analysisSeconds }.map { $0 * 1000 }),
             workerBusyPct: 100 * results.reduce(0) { $0 + $1.simSeconds } / (Double(workers) * poolSeconds),
+            preparations: preparations, alterPct: 100 * Double(preparations["alter"] ?? 0) / Double(max(1, results.count)),
             subprocessRuns: subprocessRuns, workerRssBeforeBytes: rssBefore, workerRssAfterBytes: rssAfter,
             rssGrowthPct: 100 * (Double(rssAfter.reduce(0, +)) / Double(max(1, rssBefore.reduce(0, +))) - 1))
 

@@ -27,16 +27,25 @@ extension Sizer {
         @Option(help: "Seed of the random sizings.")
         var seed: UInt64 = 1
 
+        @Option(help: "Sizings: 'random' (uniform over the design space) or 'walk' (small steps, as an optimizer's proposals).")
+        var workload: String = "random"
+
+        @Option(help: "For --workload walk: the largest step of each normalized coordinate.")
+        var step: Double = 0.02
+
         func validate() throws {
             guard evaluations > 0 else { throw ValidationError("--evaluations must be positive") }
             guard subprocessRuns >= 0 else { throw ValidationError("--subprocess-runs must not be negative") }
             guard workers > 0 else { throw ValidationError("--workers must be positive") }
+            guard ["random", "walk"].contains(workload) else { throw ValidationError("--workload must be 'random' or 'walk'") }
+            guard step > 0 && step <= 1 else { throw ValidationError("--step must be in (0, 1]") }
         }
 
         func run() async throws {
             let paths = SizerPaths.resolve(userSpecDirectories: output.specDirectories)
             let circuit = try CircuitCatalog(paths: paths).circuit(named: self.circuit)
-            let benchmark = SimulationBenchmark(circuit: circuit, paths: paths, workers: workers, seed: seed)
+            var benchmark = SimulationBenchmark(circuit: circuit, paths: paths, workers: workers, seed: seed)
+            if workload == "walk" { benchmark.workload = .walk(step: step) }
             let report = try await benchmark.run(evaluations: evaluations, subprocessRuns: subprocessRuns) { line in
                 if !output.json { print(line) }
             }

@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test(arguments: [("{w1}", 6.0), ("{2*w1}", 12.0), ("{w1/nf+1}", 4.0), ("0.5", 0.5), ("1u", 1e-6),
-                      ("{(w1-2)*1e-6}", 4e-6), ("{max(w1,1)}", 6.0), ("{min(w1/nf, 0.42)}", 0.42), ("{sqrt(w1)}", -1.0), ("{nosuch}", -1.0)])
+                      ("{(w1-2)*1e-6}", 4e-6), ("{max(w1,1)}", 6.0), ("{min(w1/nf, 0.42)}", 0.42), ("{sqrt(w1)}", 6.0.squareRoot()), ("{log(w1)}", -1.0), ("{nosuch}", -1.0)])
     func expressionsOnDeviceLines(text: String, expected: Double) {
         let value = SpiceExpression.evaluate(text, ["w1": 6, "nf": 2])
         if expected == -1 {

@@ -80,4 +80,38 @@ import Testing
         #expect(fast.corners[0].metrics != fast.corners[1].metrics)
         #expect(fast.corners[0].metrics == fast.corners[5].metrics)
     }
+
+    /// Designs reached by `alter` (the alter plan) must equal fresh loads bit for bit: a chain of
+    /// nearby designs, as an optimizer proposes them, on one worker so that each follows the last.
+    /// Run at a corner where the threshold shift `delvto` is not zero and the supply differs too.
+    @Test(arguments: ["ota5t", "two_stage", "folded_cascode"], ["tt", "ff_125C_1.62V", "ss_-40C_1.98V"])
+    func alterPathEqualsAFreshLoad(name: String, corner: String) async throws {
+        let circuit = try TestPaths.circuit(name)
+        try #require(circuit.alterPlan != nil, "\(name) has no alter plan")
+        let pool = try await TestPaths.pool(workers: 1)
+        let corners = try circuit.corners(corner)
+        // Start where no device sits on a bin edge, then take steps of 1 % of each range.
+        var generator = SplitMix64(seed: 11)
+        var start: [Double] = []
+        repeat {
+            start = (0..<circuit.space.dimension).map { _ in 0.2 + 0.6 * generator.nextUnit() }
+        } while circuit.request(values: circuit.space.physical(start), corners: corners).points[0].alter == nil
+        let designs = (0..<40).map { _ in
+            circuit.space.physical(start.map { $0 + 0.01 * (generator.nextUnit() - 0.5) })
+        }
+        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate(designs, corners: corners, targets: circuit.spec.defaultTargets)
+        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate(designs, corners: corners, targets: circuit.spec.defaultTargets)
+        await pool.shutdown()
+        var altered = 0, compared = 0
+        for (a, b) in zip(fast, fresh) {
+            #expect(a.outcome == b.outcome)
+            #expect(a.metrics == b.metrics, "\(name) \(corner): \(a.metrics) vs \(b.metrics) for \(a.design)")
+            #expect(a.sanityViolations == b.sanityViolations)
+            if a.corners.first?.preparation == .alter { altered += 1 }
+            if a.outcome == .ok { compared += 1 }
+        }
+        // The chain really went through `alter` (a change of bin or a load goes through `reset`).
+        #expect(altered >= 15, "only \(altered) of 40 designs were altered")
+        #expect(compared >= 20)
+    }
 }

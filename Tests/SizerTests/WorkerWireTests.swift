@@ -31,9 +31,12 @@ import Testing
     @Test func everyFieldSurvivesTheWireAndTheCircuitPartIsNeverStale() throws {
         // Requests of two circuits, alternating: each end keeps only its last circuit part.
         let circuits = try ["two_stage", "ldo", "two_stage", "ota_l1", "ota_l1"].map { try TestPaths.circuit($0) }
+        var altered = 0
         for (round, circuit) in circuits.enumerated() {
             var design = circuit.space.nominal
             if let name = circuit.spec.variables.first?.name { design[name] = circuit.spec.variables.first!.max }
+            // Lengths off the bin edges, so that the two-stage points carry alter values.
+            for name in ["l1", "l3", "l5", "l6"] where design[name] != nil { design[name]! *= 1.13 }
             let corners = [circuit.nominalCorner, Corner(process: "tt", temperatureC: -40.5, supplyV: 1.62)]
             let request = circuit.request(values: design, corners: corners, freshLoad: round == 4)
             let decoded = try WorkerWire.decodeRequest(try WorkerWire.encode(request))
@@ -44,7 +47,21 @@ import Testing
             #expect(decoded.points.map(\.corner) == request.points.map(\.corner))
             #expect(decoded.points.map(\.params) == request.points.map(\.params))
             #expect(decoded.points.map(\.deck) == request.points.map(\.deck))
+            #expect(decoded.points.map(\.alter) == request.points.map(\.alter))
+            #expect(decoded.alterTargets == request.alterTargets && decoded.alterCovers == request.alterCovers)
+            altered += request.points.filter { $0.alter != nil }.count
         }
+        #expect(altered >= 2)
+    }
+
+    /// The worker runs alter targets as commands: a request that brings anything else is refused.
+    @Test func anUnsafeAlterTargetIsRefused() throws {
+        var bad = request(deck: ["* t"])
+        bad.alterTargets = ["alter @r1[resistance]", "alter @r1[resistance] = 1; shell ls"]
+        #expect(throws: WorkerWire.MalformedRequest.self) { try WorkerWire.decodeRequest(try WorkerWire.encode(bad)) }
+        var good = request(deck: ["* t"])
+        good.alterTargets = ["alter @r1[resistance]"]
+        #expect(try WorkerWire.decodeRequest(try WorkerWire.encode(good)).alterTargets == ["alter @r1[resistance]"])
     }
 
     @Test func aResponseSurvivesTheWire() throws {

@@ -1,0 +1,92 @@
+import Circuits
+import Foundation
+import SizerCore
+import SizerTestSupport
+import Testing
+
+/// What the alter plan understands, what it refuses, and where it leaves a design to `reset`.
+@Suite struct AlterPlanTests {
+    /// The nominal two-stage design with every length moved off the bin edges (0.5 and 1 um are edges).
+    static func offEdges(_ circuit: Circuit) -> [String: Double] {
+        var values = circuit.space.nominal
+        for (name, value) in [("l1", 0.61), ("l3", 0.61), ("l5", 1.3), ("l6", 0.7)] { values[name] = value }
+        return values
+    }
+
+    @Test func twoStagePlanNamesEveryQuantityADesignChanges() throws {
+        let circuit = try TestPaths.circuit("two_stage")
+        guard let plan = circuit.alterPlan else { Issue.record("no plan"); return }
+        for target in ["alter @m.xm1.msky130_fd_pr__nfet_01v8[w]", "alter @m.xm1.msky130_fd_pr__nfet_01v8[l]",
+                       "alter @m.xm6.msky130_fd_pr__pfet_01v8[nrd]", "alter @m.xm6.msky130_fd_pr__pfet_01v8[delvto]",
+                       "altermod @m.xm7.msky130_fd_pr__nfet_01v8[rsh]", "alter @rz[resistance]", "alter @cc[capacitance]",
+                       "alter @ibias[dc]", "alter @vsupply[dc]", "alter @vinp[dc]"] {
+            #expect(plan.targets.contains(target), "missing \(target)")
+        }
+        #expect(plan.targets.allSatisfy(AlterPlan.isSafeTarget))
+        #expect(Set(plan.covers).isSuperset(of: circuit.space.names + [circuit.spec.supply.param]))
+    }
+
+    /// The values are numparam's: nrd = 0.14/w, rsh = 89.1*nf/w + 443.5 for the NMOS, and the
+    /// threshold shift scales the corner's vth0 shift by the PDK's geometry factors.
+    @Test func valuesFollowThePDKExpressions() throws {
+        let circuit = try TestPaths.circuit("two_stage")
+        guard let plan = circuit.alterPlan else { Issue.record("no plan"); return }
+        var values = Self.offEdges(circuit)
+        values["w1"] = 7.3
+        values["l1"] = 0.61
+        let corner = try circuit.corners("ff")[0]
+        guard let design = plan.design(params: circuit.parameters(values: values, corner: corner), process: "ff") else {
+            Issue.record("no design values")
+            return
+        }
+        func value(_ target: String) -> Double? { plan.targets.firstIndex(of: target).map { design.values[$0] } }
+        let device = "m.xm1.msky130_fd_pr__nfet_01v8"
+        #expect(value("alter @\(device)[w]") == 7.3)
+        #expect(value("alter @\(device)[nrd]") == 0.14 / 7.3)
+        #expect(value("altermod @\(device)[rsh]") == 89.1 * 1 / 7.3 + 443.5)
+        let shift = -0.015 * (0.008 * 8 / 0.61 + 0.992) * (0.035 * 7 / 7.3 + 0.965) * (0.001 * 56 / (7.3 * 0.61) + 0.999)
+        #expect(value("alter @\(device)[delvto]") == shift)
+    }
+
+    /// On a bin edge (l = 0.5 um is one) ngspice's pick depends on its tolerance and card order:
+    /// no bins, so such a design goes through `reset`.
+    @Test func aDesignOnABinEdgeHasNoBins() throws {
+        let circuit = try TestPaths.circuit("two_stage")
+        guard let plan = circuit.alterPlan else { Issue.record("no plan"); return }
+        var values = Self.offEdges(circuit)
+        #expect(plan.design(params: circuit.parameters(values: values, corner: circuit.nominalCorner), process: "tt") != nil)
+        values["l1"] = 0.5
+        #expect(plan.design(params: circuit.parameters(values: values, corner: circuit.nominalCorner), process: "tt") == nil)
+        values["l1"] = 0.5 + 1e-9 * 1e6
+        #expect(plan.design(params: circuit.parameters(values: values, corner: circuit.nominalCorner), process: "tt") == nil)
+        values["l1"] = 0.52
+        #expect(plan.design(params: circuit.parameters(values: values, corner: circuit.nominalCorner), process: "tt") != nil)
+    }
+
+    @Test func netlistsItDoesNotUnderstandGetNoPlan() throws {
+        // The LDO wraps its devices in a subcircuit of its own.
+        #expect(try TestPaths.circuit("ldo").alterPlan == nil)
+        // Level-1 models, not the SKY130 library.
+        #expect(try TestPaths.circuit("ota_l1").alterPlan == nil)
+    }
+
+    @Test func unsafeTargetsAreRefused() {
+        #expect(AlterPlan.isSafeTarget("alter @m.xm1.msky130_fd_pr__nfet_01v8[w]"))
+        #expect(!AlterPlan.isSafeTarget("alter @m.xm1[w]; shell rm -rf /"))
+        #expect(!AlterPlan.isSafeTarget("shell @a[b]"))
+        #expect(!AlterPlan.isSafeTarget("alter @a[b] = 3"))
+        #expect(!AlterPlan.isSafeTarget("alter @[w]"))
+    }
+
+    @Test func expressionsEvaluateInNumparamsArithmetic() throws {
+        #expect(SpiceExpression.evaluate("{max(w5/kcp,0.42)}", ["w5": 4, "kcp": 2]) == 2)
+        #expect(SpiceExpression.evaluate("{89.1*nf/w+443.5}", ["nf": 1, "w": 3]) == 89.1 * 1 / 3 + 443.5)
+        #expect(SpiceExpression.evaluate("{sqrt(l*w)}", ["l": 2, "w": 8]) == 4)
+        // A Monte Carlo draw multiplied by a zero switch does not count; otherwise no value.
+        #expect(SpiceExpression.evaluate("{a+s*AGAUSS(0,1.0,1)/sqrt(w)}", ["a": 0.1, "s": 0, "w": 2]) == 0.1)
+        #expect(SpiceExpression.evaluate("{a+s*AGAUSS(0,1.0,1)}", ["a": 0.1, "s": 1]) == nil)
+        #expect(SpiceExpression.evaluate("{w**2}", ["w": 2]) == nil)
+        #expect(SpiceExpression.evaluate("{foo(w)}", ["w": 2]) == nil)
+        #expect(SpiceExpression.evaluate("{w1*2}", [:]) == nil)
+    }
+}
