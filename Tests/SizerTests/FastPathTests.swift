@@ -114,4 +114,25 @@ import Testing
         #expect(altered >= 15, "only \(altered) of 40 designs were altered")
         #expect(compared >= 20)
     }
+
+    /// A PVT sweep: within a process corner only temperature and supply change, so all but the
+    /// first point of each process go through `alter`; every corner must equal its fresh load.
+    @Test func cornerSweepThroughAlterEqualsFreshLoads() async throws {
+        let circuit = try TestPaths.circuit("two_stage")
+        let pool = try await TestPaths.pool(workers: 1)
+        var design = circuit.space.nominal
+        for (name, value) in [("l1", 0.61), ("l3", 0.61), ("l5", 1.3), ("l6", 0.7), ("w1", 8.2)] { design[name] = value }
+        let corners = try circuit.corners("all")
+        try #require(corners.count >= 20)
+        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
+        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
+        await pool.shutdown()
+        try #require(fast.corners.count == corners.count && fresh.corners.count == corners.count)
+        for (a, b) in zip(fast.corners, fresh.corners) {
+            #expect(a.metrics == b.metrics, "\(a.corner)")
+        }
+        let altered = fast.corners.filter { $0.preparation == .alter }.count
+        let processes = Set(corners.map(\.process)).count
+        #expect(altered == corners.count - processes, "\(altered) of \(corners.count) corners altered")
+    }
 }
