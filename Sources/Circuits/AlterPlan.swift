@@ -187,22 +187,24 @@ public struct AlterPlan: Sendable {
         var bins: [Int] = []
         for fet in fets {
             let type = types[fet.type]!
-            var local = scope
+            // The subcircuit's own parameters hide the global ones of the same name.
+            var local: [String: Double] = [:]
+            let lookup: (String) -> Double? = { local[$0] ?? scope[$0] }
             for (name, expression) in fet.overrides {
                 guard let value = expression.value(scope) else { return nil }
                 local[name] = value
             }
             for (name, expression) in type.defaults where fet.overrides[name] == nil {
-                guard let value = expression.value(local) else { return nil }
+                guard let value = expression.value(lookup) else { return nil }
                 local[name] = value
             }
             var device: [String: Double] = [:]
             for (name, expression) in type.deviceParameters {
-                guard let value = expression.value(local) else { return nil }
+                guard let value = expression.value(lookup) else { return nil }
                 device[name] = value
             }
             for (name, expression) in type.modelParameters {
-                guard let value = expression.value(local) else { return nil }
+                guard let value = expression.value(lookup) else { return nil }
                 device["model." + name] = value
             }
             guard let l = device["l"], let w = device["w"], let bin = Self.bin(type.bins, l: l, w: w / (device["nf"] ?? 1)) else {

@@ -21,6 +21,7 @@ public struct SpiceExpression: Sendable {
     let root: Node
     /// Lower-case names the expression reads.
     public let names: Set<String>
+    private let hasRandom: Bool
 
     /// Compiles `text`, with or without its `{}` or `''` delimiters; nil if not understood.
     public init?(_ text: String) {
@@ -31,15 +32,21 @@ public struct SpiceExpression: Sendable {
         guard let root = parser.sum(), parser.atEnd else { return nil }
         self.root = root
         names = parser.names
+        hasRandom = Self.hasRandom(root)
     }
 
     /// The value for the given (lower-case) names; nil if a name is missing, the result is not
     /// finite, or it depends on a Monte Carlo draw (evaluated with two different draws, it must
     /// come out the same bit for bit: a draw multiplied by a zero switch does not count).
     public func value(_ values: [String: Double]) -> Double? {
-        guard let a = Self.evaluate(root, values, draw: 0.5), a.isFinite else { return nil }
-        if Self.hasRandom(root) {
-            guard let b = Self.evaluate(root, values, draw: -1.25), b.bitPattern == a.bitPattern else { return nil }
+        value { values[$0] }
+    }
+
+    /// The same, reading names through `lookup` (so that a local scope need not copy a global one).
+    public func value(_ lookup: (String) -> Double?) -> Double? {
+        guard let a = Self.evaluate(root, lookup, draw: 0.5), a.isFinite else { return nil }
+        if hasRandom {
+            guard let b = Self.evaluate(root, lookup, draw: -1.25), b.bitPattern == a.bitPattern else { return nil }
         }
         return a
     }
@@ -49,10 +56,10 @@ public struct SpiceExpression: Sendable {
         SpiceExpression(text)?.value(values)
     }
 
-    private static func evaluate(_ node: Node, _ values: [String: Double], draw: Double) -> Double? {
+    private static func evaluate(_ node: Node, _ values: (String) -> Double?, draw: Double) -> Double? {
         switch node {
         case .number(let x): return x
-        case .name(let name): return values[name]
+        case .name(let name): return values(name)
         case .random: return draw
         case .negate(let inner): return evaluate(inner, values, draw: draw).map { -1 * $0 }
         case .binary(let op, let lhs, let rhs):
