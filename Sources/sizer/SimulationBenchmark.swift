@@ -20,6 +20,8 @@ struct SimulationBenchmark {
         case random
         /// Each design moves every normalized coordinate by up to `step`; a new start every 200.
         case walk(step: Double)
+        /// Given designs in order, e.g. the candidates of a logged job (repeated to the count).
+        case given(name: String, designs: [[String: Double]])
     }
 
     struct Report: Codable {
@@ -87,6 +89,8 @@ struct SimulationBenchmark {
                 }
                 return circuit.space.physical(u)
             }
+        case .given(_, let designs):
+            return (0..<count).map { designs[$0 % designs.count] }
         }
     }
 
@@ -94,6 +98,7 @@ struct SimulationBenchmark {
         switch workload {
         case .random: return "random"
         case .walk(let step): return "walk, step \(step)"
+        case .given(let name, let designs): return "\(designs.count) designs from \(name)"
         }
     }
 

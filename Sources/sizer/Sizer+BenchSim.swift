@@ -33,6 +33,9 @@ extension Sizer {
         @Option(help: "For --workload walk: the largest step of each normalized coordinate.")
         var step: Double = 0.02
 
+        @Option(help: "Evaluate these designs in order instead (a JSON array of {variable: value} objects, e.g. a job's candidates from the run log).")
+        var designs: String?
+
         func validate() throws {
             guard evaluations > 0 else { throw ValidationError("--evaluations must be positive") }
             guard subprocessRuns >= 0 else { throw ValidationError("--subprocess-runs must not be negative") }
@@ -46,6 +49,16 @@ extension Sizer {
             let circuit = try CircuitCatalog(paths: paths).circuit(named: self.circuit)
             var benchmark = SimulationBenchmark(circuit: circuit, paths: paths, workers: workers, seed: seed)
             if workload == "walk" { benchmark.workload = .walk(step: step) }
+            if let path = designs {
+                guard let data = FileManager.default.contents(atPath: path),
+                      let list = try? JSONDecoder().decode([[String: Double]].self, from: data), !list.isEmpty else {
+                    throw ValidationError("--designs: cannot read a non-empty JSON array of designs from \(path)")
+                }
+                for design in list {
+                    if let problem = circuit.space.invalidReason(design) { throw ValidationError("--designs: \(problem)") }
+                }
+                benchmark.workload = .given(name: URL(fileURLWithPath: path).lastPathComponent, designs: list)
+            }
             let report = try await benchmark.run(evaluations: evaluations, subprocessRuns: subprocessRuns) { line in
                 if !output.json { print(line) }
             }
