@@ -11,8 +11,10 @@ public struct Circuit: Sendable {
     public let specPath: String
     /// Stable hash of the spec file and netlist text (for the run log).
     public let contentHash: String
-    /// Pruned model lines and deck key per bin selection.
-    private let prunedModels = BoundedCache<BinnedModelLibrary.Selection, ([String], String)>(capacity: 256)
+    /// Pruned model lines per bin selection.
+    private let prunedModels = BoundedCache<BinnedModelLibrary.Selection, [String]>(capacity: 256)
+    private let deviceSizes = BoundedCache<Int, DeviceSizes>(capacity: 1)
+    private let prunedKeyBase = BoundedCache<Int, String>(capacity: 1)
     private let baseDeckKey = BoundedCache<Int, String>(capacity: 1)
     private let alterPlanCache = BoundedCache<Int, AlterPlan?>(capacity: 1)
 
@@ -188,17 +190,17 @@ public struct Circuit: Sendable {
         let params = parameters(values: values, corner: nominalCorner)
         var written: [String: Double] = [:]
         for p in params where !p.name.hasPrefix("sw_") { written[p.name] = p.value }
-        var known = template.parameterDefaults
-        for (name, value) in written { known[name] = value }
-        let selection = library.selection(process: nominalCorner.process,
-                                          devices: template.devices(of: Set(library.subcircuits.keys), values: known))
+        let sizes = deviceSizes.value(for: 0) { DeviceSizes(template: template, types: Set(library.subcircuits.keys)) }
+        let selection = library.selection(process: nominalCorner.process, devices: sizes.devices(values: written))
         let title = "* sizer: \(spec.name)"
-        // Building the model lines and hashing them is most of the parent's work per candidate,
-        // and candidates share a few bin selections: keep them.
-        let (models, key) = prunedModels.value(for: selection) {
-            let models = library.lines(selection)
-            return (models, StableHash.hex(([title] + models + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n")))
+        // Candidates share a few bin selections: keep their model lines.
+        let models = prunedModels.value(for: selection) { library.lines(selection) }
+        // The key names the circuit (title, netlist, fixed values, library) and the bins: hashing
+        // the whole deck per candidate cost more than building it.
+        let base = prunedKeyBase.value(for: 0) {
+            StableHash.hex(([title, library.directory] + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
         }
+        let key = StableHash.hex("\(base)|\(selection.process)|\(selection.bins)")
         return ([title] + models + template.lines(overriding: written) + [".end"], key, params)
     }
 

@@ -108,50 +108,56 @@ public struct NetlistTemplate: Sendable, Hashable {
     }
 }
 
-extension NetlistTemplate {
-    /// Numeric values of the top-level `.param` lines that can be evaluated, in order.
-    var parameterDefaults: [String: Double] {
-        var values: [String: Double] = [:]
-        for (line, name) in Self.topLevelParameters(lines) {
-            guard let equals = line.lower.firstIndex(of: "=") else { continue }
-            if let value = SpiceExpression.evaluate(String(line.lower[line.lower.index(after: equals)...]), values) {
-                values[name] = value
-            }
-        }
-        return values
+/// The template's top-level parameters and its instances of library subcircuits with their size
+/// expressions, compiled once; per design, the sizes that decide which model bins a deck keeps.
+struct DeviceSizes: Sendable {
+    private let parameters: [(name: String, expression: SpiceExpression?)]
+    private struct Instance: Sendable {
+        var subcircuit: String
+        var l: SpiceExpression?, w: SpiceExpression?, nf: SpiceExpression?
+        /// False inside the netlist's own subcircuits with parameters of their own, where sizes
+        /// may differ from the global values.
+        var known: Bool
     }
+    private let instances: [Instance]
 
-    /// Subcircuit instances of the given device types with their drawn W, L and fingers, where
-    /// they can be evaluated. Devices inside the netlist's own subcircuits count with unknown size.
-    func devices(of types: Set<String>, values: [String: Double]) -> [BinnedModelLibrary.Device] {
-        var logical: [String] = []
-        for raw in lines {
-            let line = raw.trimmingLeadingSpaces()
-            if line.hasPrefix("+"), !logical.isEmpty { logical[logical.count - 1] += " " + line.dropFirst() } else { logical.append(line) }
-        }
-        var devices: [BinnedModelLibrary.Device] = []
-        // Inside a subcircuit with parameters of its own (on its .subckt line or a local .param),
-        // sizes may differ from the global values: those devices count as unknown.
+    init(template: NetlistTemplate, types: Set<String>) {
+        var parameters: [(name: String, expression: SpiceExpression?)] = []
+        var instances: [Instance] = []
         var localParameters = false
-        for line in Self.scan(logical) {
+        for line in NetlistTemplate.scan(ParamCards.logicalLines(template.lines)) {
             let lower = line.lower
             if line.depth == 0 { localParameters = false }
             if lower.hasPrefix(".subckt") && (lower.contains("=") || lower.contains("params:")) { localParameters = true }
             if line.depth > 0 && lower.hasPrefix(".param") { localParameters = true }
-            guard lower.hasPrefix("x") else { continue }
-            // "w = {a*b}" -> "w={a*b}" so that tokens split on spaces.
-            var compact = lower
-            while compact.contains(" =") { compact = compact.replacingOccurrences(of: " =", with: "=") }
-            while compact.contains("= ") { compact = compact.replacingOccurrences(of: "= ", with: "=") }
-            let tokens = compact.split(separator: " ").map(String.init)
-            guard let type = tokens.first(where: { types.contains($0) }) else { continue }
-            func value(_ key: String) -> Double? {
-                guard !localParameters, let token = tokens.first(where: { $0.hasPrefix(key + "=") }) else { return nil }
-                return SpiceExpression.evaluate(String(token.dropFirst(key.count + 1)), values)
+            if line.depth == 0 && lower.hasPrefix(".param") {
+                for (name, value) in ParamCards.parameters([line.raw]) ?? [] { parameters.append((name, SpiceExpression(value))) }
+                continue
             }
-            devices.append(.init(subcircuit: type, lengthUm: value("l"), widthUm: value("w"), fingers: value("nf") ?? 1))
+            guard lower.hasPrefix("x"), let split = ParamCards.split(line.raw),
+                  let type = split.words.first(where: types.contains) else { continue }
+            func expression(_ key: String) -> SpiceExpression? {
+                split.assignments.first { $0.name == key }.flatMap { SpiceExpression($0.value) }
+            }
+            instances.append(Instance(subcircuit: type, l: expression("l"), w: expression("w"), nf: expression("nf"),
+                                      known: !localParameters))
         }
-        return devices
+        self.parameters = parameters
+        self.instances = instances
+    }
+
+    /// Sizes of every instance for the given parameter values (the rest at their expressions, in
+    /// order); a size that cannot be evaluated is unknown, and its device keeps every bin.
+    func devices(values given: [String: Double]) -> [BinnedModelLibrary.Device] {
+        var scope: [String: Double] = [:]
+        for (name, expression) in parameters {
+            scope[name] = given[name] ?? expression?.value(scope)
+        }
+        return instances.map { instance in
+            func size(_ expression: SpiceExpression?) -> Double? { instance.known ? expression?.value(scope) : nil }
+            return BinnedModelLibrary.Device(subcircuit: instance.subcircuit, lengthUm: size(instance.l),
+                                             widthUm: size(instance.w), fingers: instance.nf == nil ? 1 : size(instance.nf))
+        }
     }
 }
 

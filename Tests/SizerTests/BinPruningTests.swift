@@ -44,6 +44,26 @@ import Testing
         #expect(!BinnedModelLibrary.canSelect(upper, .init(subcircuit: "x", lengthUm: 0.3, widthUm: 2, fingers: 1)))
     }
 
+    /// A device sized by a parameter derived from a design variable gets the design's size, not
+    /// the derived parameter's default (which would keep the wrong bins).
+    @Test func derivedParametersFollowTheDesign() throws {
+        let template = try NetlistTemplate(text: """
+            * derived
+            .param w1=2
+            .param w2={2*w1}
+            .param l1=0.5
+            xm1 d g s b sky130_fd_pr__nfet_01v8 w = {w2} l={l1} nf=1 m=1
+            .subckt amp a b w=1
+            xm2 a b 0 0 sky130_fd_pr__nfet_01v8 w={w} l=1 nf=1
+            .ends amp
+            """)
+        let devices = DeviceSizes(template: template, types: ["sky130_fd_pr__nfet_01v8"]).devices(values: ["w1": 7])
+        try #require(devices.count == 2)
+        #expect(devices[0].widthUm == 14 && devices[0].lengthUm == 0.5 && devices[0].fingers == 1)
+        // Inside a subcircuit with parameters of its own the size is unknown: all bins stay.
+        #expect(devices[1].widthUm == nil && devices[1].lengthUm == nil)
+    }
+
     @Test(arguments: [("{w1}", 6.0), ("{2*w1}", 12.0), ("{w1/nf+1}", 4.0), ("0.5", 0.5), ("1u", 1e-6),
                       ("{(w1-2)*1e-6}", 4e-6), ("{max(w1,1)}", 6.0), ("{min(w1/nf, 0.42)}", 0.42), ("{sqrt(w1)}", 6.0.squareRoot()), ("{log(w1)}", -1.0), ("{nosuch}", -1.0)])
     func expressionsOnDeviceLines(text: String, expected: Double) {
