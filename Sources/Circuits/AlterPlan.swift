@@ -10,8 +10,8 @@ import Foundation
 /// - values are evaluated here in numparam's arithmetic (`SpiceExpression`) and sent as
 ///   `alter ... = [ %.15e ]`, the text numparam writes and the number parser a load uses;
 /// - the plan names, per FET, the bin ngspice picks (the first in library order whose L and W
-///   per finger lie within range, 1 nm tolerance); a design within 1e-7 of a bin edge has no
-///   bins, and so goes through `reset`, as does any change of bin;
+///   per finger lie within range, 1 nm tolerance); a design within 2 nm (plus 1e-6 of the size) of a
+///   bin edge has no bins, and so goes through `reset`, as does any change of bin;
 /// - a netlist this plan does not understand (its own subcircuits, expressions on other
 ///   elements, functions it does not know) gets no plan: every design goes through `reset`.
 /// Tests compare designs reached this way with fresh loads, bit for bit.
@@ -235,7 +235,7 @@ public struct AlterPlan: Sendable {
     /// float comparisons of its own pruning: nil there, and when no bin fits.
     static func bin(_ bins: [BinnedModelLibrary.Bin], l: Double, w: Double) -> Int? {
         let lm = l * 1e-6, wm = w * 1e-6
-        func near(_ x: Double, _ edge: Double) -> Bool { abs(x - edge) < 2e-9 + 1e-7 * abs(x) }
+        func near(_ x: Double, _ edge: Double) -> Bool { abs(x - edge) < 2e-9 + 1e-6 * abs(x) }
         for bin in bins where near(lm, bin.lmin) || near(lm, bin.lmax) || near(wm, bin.wmin) || near(wm, bin.wmax) {
             return nil
         }

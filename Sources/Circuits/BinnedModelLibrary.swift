@@ -139,9 +139,10 @@ final class BinnedModelLibrary: @unchecked Sendable {
 
     static func canSelect(_ bin: Bin, _ device: Device) -> Bool {
         guard let l = device.lengthUm, let w = device.widthUm else { return true }
-        let tolerance = 1e-9
+        // ngspice keeps a bin by comparing single-precision floats (about 1e-7 relative off), then
+        // picks the first bin within 1 nm: keep every bin either rule could take.
         func inside(_ x: Double, _ lo: Double, _ hi: Double) -> Bool {
-            x >= lo * (1 - tolerance) && x <= hi * (1 + tolerance)
+            x >= lo * (1 - 1e-6) - 1e-9 && x <= hi * (1 + 1e-6) + 1e-9
         }
         let lm = l * 1e-6, wm = w * 1e-6
         let perFinger = wm / max(1, device.fingers ?? 1)

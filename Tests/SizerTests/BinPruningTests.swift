@@ -42,6 +42,12 @@ import Testing
         // Unknown size keeps the bin.
         #expect(BinnedModelLibrary.canSelect(lower, .init(subcircuit: "x", lengthUm: nil, widthUm: 2, fingers: 1)))
         #expect(!BinnedModelLibrary.canSelect(upper, .init(subcircuit: "x", lengthUm: 0.3, widthUm: 2, fingers: 1)))
+        // Within single-precision rounding or 1 nm of an edge ngspice may still take the bin across it.
+        let justAbove = BinnedModelLibrary.Device(subcircuit: "x", lengthUm: 0.5 * (1 + 5e-8), widthUm: 2, fingers: 1)
+        #expect(Float(justAbove.lengthUm! * 1e-6) <= Float(lower.lmax))
+        #expect(BinnedModelLibrary.canSelect(lower, justAbove))
+        #expect(BinnedModelLibrary.canSelect(lower, .init(subcircuit: "x", lengthUm: 0.5009, widthUm: 2, fingers: 1)))
+        #expect(!BinnedModelLibrary.canSelect(lower, .init(subcircuit: "x", lengthUm: 0.503, widthUm: 2, fingers: 1)))
     }
 
     /// A device sized by a parameter derived from a design variable gets the design's size, not
