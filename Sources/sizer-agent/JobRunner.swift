@@ -19,6 +19,7 @@ struct JobRunner {
     func run(keeper: LeaseKeeper) throws -> Ending {
         let task = SizingTask(claimed: claimed)
         let lease = claimed.lease
+        let giveUp = { keeper.leaseWasLost || keeper.jobWasCancelled }
         var history = claimed.history.map(TurnRecord.init)
         var used = claimed.job.simulationsUsed
         var met = claimed.job.meetsAllSpecs
@@ -35,16 +36,24 @@ struct JobRunner {
             do {
                 proposals = try optimizer.propose(task: task, history: history, count: count, using: &generator)
             } catch {
-                let job = try client.call(AgentFinish.self, .init(jobId: lease.jobId, token: lease.token, status: .failed,
-                                                                   error: "optimizer \(optimizer.name) failed: \(error)"))
+                let job = try StorageRetry.call("failing job \(lease.jobId)", giveUp: giveUp) {
+                    try client.call(AgentFinish.self, .init(jobId: lease.jobId, token: lease.token, status: .failed,
+                                                            error: "optimizer \(optimizer.name) failed: \(error)"))
+                }
                 return .finished(job)
             }
             let result: AgentEvaluate.Result
             do {
-                result = try client.call(AgentEvaluate.self, .init(jobId: lease.jobId, token: lease.token,
-                                                                    turn: history.count, candidates: proposals))
+                result = try StorageRetry.call("job \(lease.jobId) turn \(history.count)", giveUp: giveUp) {
+                    try client.call(AgentEvaluate.self, .init(jobId: lease.jobId, token: lease.token,
+                                                              turn: history.count, candidates: proposals))
+                }
             } catch let error as RPCError where error.kind == .conflict {
                 return keeper.jobWasCancelled || error.message.contains("cancelled") ? .cancelled : .leaseLost
+            } catch let error as RPCError where error.kind == .storageUnavailable {
+                // Stopped waiting (lease lost, job cancelled, or a stop request): nothing of this turn
+                // was recorded, and the lease runs out by itself.
+                return keeper.jobWasCancelled ? .cancelled : .leaseLost
             }
             history.append(TurnRecord(result.turn))
             used = result.simulationsUsed
@@ -52,8 +61,14 @@ struct JobRunner {
             let best = history.flatMap(\.candidates).map(\.reward).max() ?? .nan
             log("job \(lease.jobId) turn \(result.turn.turn): \(used)/\(task.budget) sims, best \(String(format: "%.4f", best))\(met ? ", specs met" : "")")
         }
-        let job = try client.call(AgentFinish.self, .init(jobId: lease.jobId, token: lease.token, status: .done))
-        return .finished(job)
+        do {
+            let job = try StorageRetry.call("finishing job \(lease.jobId)", giveUp: giveUp) {
+                try client.call(AgentFinish.self, .init(jobId: lease.jobId, token: lease.token, status: .done))
+            }
+            return .finished(job)
+        } catch let error as RPCError where error.kind == .storageUnavailable {
+            return keeper.jobWasCancelled ? .cancelled : .leaseLost
+        }
     }
 }
 

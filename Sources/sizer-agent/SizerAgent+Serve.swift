@@ -41,10 +41,14 @@ extension SizerAgent {
             while !StopSignal.isRequested {
                 let claim: AgentClaim.Result
                 do {
-                    claim = try client.call(AgentClaim.self, .init(agent: agentName, optimizers: wanted,
-                                                                   waitSeconds: untilIdle ? 0 : 2))
+                    claim = try StorageRetry.call("claiming a job") {
+                        try client.call(AgentClaim.self, .init(agent: agentName, optimizers: wanted,
+                                                               waitSeconds: untilIdle ? 0 : 2))
+                    }
                 } catch let error as RPCError where error.kind == .shuttingDown {
                     Self.note("sizerd is shutting down; \(agentName) stops")
+                    break
+                } catch let error as RPCError where error.kind == .storageUnavailable && StopSignal.isRequested {
                     break
                 }
                 guard let claimed = claim.claimed else {
@@ -64,8 +68,10 @@ extension SizerAgent {
                                            stopOnSuccess: stopOnSuccess, log: log)
                     ending = try runner.run(keeper: keeper)
                 } catch let error as OptimizerUnavailable {
-                    let job = try client.call(AgentFinish.self, .init(jobId: claimed.lease.jobId, token: claimed.lease.token,
-                                                                       status: .failed, error: error.description))
+                    let job = try StorageRetry.call("failing job \(claimed.job.id)", giveUp: { keeper.leaseWasLost }) {
+                        try client.call(AgentFinish.self, .init(jobId: claimed.lease.jobId, token: claimed.lease.token,
+                                                                status: .failed, error: error.description))
+                    }
                     ending = .finished(job)
                 }
                 switch ending {

@@ -100,6 +100,42 @@ import Testing
         #expect(restarted.stop() == 0)
     }
 
+    /// An agent that meets a full disk waits and retries instead of exiting, and finishes its job
+    /// once space returns, with no restart of either process.
+    @Test func anAgentWaitsOutAFullDiskAndFinishesItsJob() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.prlimit), "prlimit (util-linux) is needed")
+        let daemon = try DaemonProcess(workers: 1, leaseSeconds: 300,
+                                       launcher: [Self.prlimit, "--fsize=\(3 << 20):", "--"])
+        let client = try daemon.client()
+        let job = try client.call(JobsSubmit.self, .init(circuit: "ota_l1", optimizer: "random", budget: 8, groupSize: 2))
+        // Fill the run log: large policies first, then small ones, until even a small write fails.
+        var filled = false
+        for (seed, size) in zip(Int64(0)..<2000, Array(repeating: 20_000, count: 100) + Array(repeating: 5, count: 1900)) {
+            do {
+                _ = try client.call(PoliciesSave.self, .init(circuit: "ota_l1", algorithm: "tlgrpo", specHash: "h",
+                                                             featureVersion: 1, simulations: 1, seed: seed, codeVersion: "test",
+                                                             checkpoint: String(repeating: "p \(seed) ", count: size)))
+            } catch let error as RPCError where error.kind == .storageUnavailable {
+                if size == 5 { filled = true; break }
+            }
+        }
+        try #require(filled, "the run log never filled up; the test proves nothing")
+        // The agent starts on the full disk: it must keep trying, not exit.
+        let agent = try AgentProcess(socketPath: daemon.socketPath, name: "patient", arguments: ["--until-idle"],
+                                     directory: daemon.directory)
+        let deadline = Date().addingTimeInterval(60)
+        while !agent.log.contains("retrying") && agent.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(agent.log.contains("retrying"), "\(agent.log)")
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(agent.process.isRunning, "the agent gave up: \(agent.log)")
+        // Space returns: the same agent finishes the job.
+        #expect(try Self.run(Self.prlimit, ["--pid", "\(daemon.process.processIdentifier)", "--fsize=unlimited"]) == 0)
+        #expect(agent.wait(timeout: 120) == 0, "\(agent.log)")
+        let done = try client.call(JobsGet.self, JobID(id: job.id))
+        #expect(done.status == .done && done.simulationsUsed == 8, "\(done)")
+        #expect(daemon.stop() == 0)
+    }
+
     @Test(arguments: [false, true])
     func aReadOnlyRunLogIsRefusedAtStartWithTheReasonAndLeftUntouched(folderWritable: Bool) throws {
         // Given a run log with a job in it,
