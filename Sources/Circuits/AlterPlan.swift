@@ -59,6 +59,14 @@ public struct AlterPlan: Sendable {
     /// The plan for a SKY130 netlist, or nil when some part of it is not understood.
     static func make(template: NetlistTemplate, library: BinnedModelLibrary, processCorners: [String: [String: Double]]) -> AlterPlan? {
         let lines = ParamCards.logicalLines(template.lines)
+        let names = Set(lines.filter { $0.lowercased().hasPrefix(".param") }
+            .flatMap { ParamCards.parameters([$0])?.map(\.name) ?? [] })
+        // A controlled or behavioral source the plan does not carry must not read a parameter at
+        // all: not in braces, and not by bare name either (B sources can read parameters that way).
+        func reads(_ line: String) -> Bool {
+            line.contains("{") || line.contains("'")
+                || !names.isDisjoint(with: line.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
+        }
         var parameters: [(name: String, expression: SpiceExpression)] = []
         var targets: [String] = [], quantities: [Quantity] = [], fets: [FET] = []
         var types: [String: DeviceType] = [:]
@@ -134,6 +142,8 @@ public struct AlterPlan: Sendable {
                     targets.append("altermod @\(instance)[\(key)]")
                     quantities.append(.model(fet: index, key: key))
                 }
+            case "b", "e", "f", "g", "h":
+                if reads(line) { return nil }
             default:
                 if depends(lower) { return nil }
             }

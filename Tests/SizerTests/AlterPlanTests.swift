@@ -70,6 +70,31 @@ import Testing
         #expect(try TestPaths.circuit("ota_l1").alterPlan == nil)
     }
 
+    /// A netlist the plan would carry, and one-line changes that make it refuse (a parameter read
+    /// by an element it cannot alter), written to a scratch spec directory.
+    @Test(arguments: [
+        ("", true),
+        ("bx out 0 v=vcm*0.1", false),
+        ("ex out 0 {vcm} 0 1", false),
+        ("vpulse p 0 pulse(0 {vdd} 1u 1n 1n 1u 2u)", false),
+        ("rload out 0 r={rz}", false),
+        (".ic v(out)={vcm}", false),
+        ("rload out 0 {rz*2} tc1={cc}", false),
+        ("rload out 0 {rz*2}", true),
+        ("ex2 out 0 inp 0 2", true),
+    ])
+    func whatThePlanCarries(extra: String, planned: Bool) throws {
+        let base = try TestPaths.circuit("two_stage")
+        let directory = TestPaths.temporaryDirectory("alterplan")
+        try FileManager.default.createDirectory(atPath: directory + "/netlists", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/specs", withIntermediateDirectories: true)
+        let netlist = try String(contentsOfFile: TestPaths.repository + "/netlists/two_stage.cir", encoding: .utf8)
+        try (netlist + "\n" + extra + "\n").write(toFile: directory + "/netlists/two_stage.cir", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: base.specPath, toPath: directory + "/specs/two_stage.json")
+        let circuit = try Circuit.load(specPath: directory + "/specs/two_stage.json", paths: TestPaths.paths)
+        #expect((circuit.alterPlan != nil) == planned, "\(extra)")
+    }
+
     @Test func unsafeTargetsAreRefused() {
         #expect(AlterPlan.isSafeTarget("alter @m.xm1.msky130_fd_pr__nfet_01v8[w]"))
         #expect(!AlterPlan.isSafeTarget("alter @m.xm1[w]; shell rm -rf /"))
