@@ -3,7 +3,8 @@ import Foundation
 /// The parameter expressions found in netlists and in the PDK's device subcircuits (`{w1}`,
 /// `{2*w5}`, `0.5`, `{0.14/w}`, `1u`, `{max(w5/kcp,0.42)}`), compiled once and evaluated many
 /// times in the same double arithmetic as ngspice's numparam: numbers read as correctly rounded
-/// doubles times their scale suffix, `+ - * /` left to right, `min`, `max`, `sqrt`.
+/// doubles times their scale suffix (so `2.5u` is 2.5 * 1e-6, not the literal 2.5e-6), `+ - * /`
+/// left to right, `min`, `max`, `sqrt`.
 ///
 /// Anything else (unknown functions, `**`, ternaries) does not compile, and an unknown name does
 /// not evaluate: callers then fall back to letting ngspice evaluate the deck.
@@ -190,11 +191,15 @@ public struct SpiceExpression: Sendable {
             }
             guard var value = Double(String(chars[start..<index])) else { return nil }
             let rest = String(chars[index...].prefix { $0.isLetter })
-            let scales: [(String, Double)] = [("meg", 1e6), ("mil", 25.4e-6), ("t", 1e12), ("g", 1e9), ("k", 1e3),
+            // numparam's suffixes (`parseunit`): its "mil" is milli, as here.
+            let scales: [(String, Double)] = [("meg", 1e6), ("t", 1e12), ("g", 1e9), ("k", 1e3),
                                               ("m", 1e-3), ("u", 1e-6), ("n", 1e-9), ("p", 1e-12), ("f", 1e-15)]
             if let (suffix, scale) = scales.first(where: { rest.hasPrefix($0.0) }) {
                 value *= scale
                 index += suffix.count
+            } else if !rest.isEmpty {
+                // A letter that is no scale we know ('a' for atto in some SPICEs): not understood.
+                return nil
             }
             // Unit letters after the scale (e.g. "1uF") are ignored, as SPICE does.
             while index < chars.count && chars[index].isLetter { index += 1 }

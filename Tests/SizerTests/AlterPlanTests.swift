@@ -113,5 +113,11 @@ import Testing
         #expect(SpiceExpression.evaluate("{w**2}", ["w": 2]) == nil)
         #expect(SpiceExpression.evaluate("{foo(w)}", ["w": 2]) == nil)
         #expect(SpiceExpression.evaluate("{w1*2}", [:]) == nil)
+        // numparam multiplies by the suffix: 2.5u is 2.5 * 1e-6, one ulp away from the literal 2.5e-6.
+        #expect(SpiceExpression.evaluate("{2.5u*2}", [:]) == 2.5 * 1e-6 * 2)
+        #expect(SpiceExpression.evaluate("{2.5u}", [:]) != 2.5e-6)
+        #expect(SpiceExpression.evaluate("{3mil}", [:]) == 3 * 1e-3)
+        #expect(SpiceExpression.evaluate("1pF", [:]) == 1e-12)
+        #expect(SpiceExpression.evaluate("{1a}", [:]) == nil)
     }
 }
