@@ -29,8 +29,17 @@ final class SimulationSession {
 
     func handle(_ request: SimulationRequest) -> SimulationResponse {
         served += 1
-        let results = request.points.map { point in evaluate(point, request) }
-        return SimulationResponse(points: results, rssBytes: residentSetBytes(), served: served)
+        // Points of one process corner in a row: between them only temperature and supply change,
+        // which `alter` can carry; a change of process needs `reset`. Results keep the request's order.
+        var processes: [String] = []
+        for point in request.points where !processes.contains(point.corner.process) { processes.append(point.corner.process) }
+        let order = request.points.indices.sorted {
+            (processes.firstIndex(of: request.points[$0].corner.process)!, $0)
+                < (processes.firstIndex(of: request.points[$1].corner.process)!, $1)
+        }
+        var results = [PointResult?](repeating: nil, count: request.points.count)
+        for index in order { results[index] = evaluate(request.points[index], request) }
+        return SimulationResponse(points: results.map { $0! }, rssBytes: residentSetBytes(), served: served)
     }
 
     private func evaluate(_ point: SimulationPoint, _ request: SimulationRequest) -> PointResult {

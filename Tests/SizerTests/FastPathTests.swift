@@ -135,4 +135,24 @@ import Testing
         let processes = Set(corners.map(\.process)).count
         #expect(altered == corners.count - processes, "\(altered) of \(corners.count) corners altered")
     }
+
+    /// A corner list that alternates processes is simulated grouped by process (fewer resets),
+    /// and the results still come back in the list's order.
+    @Test func cornersAlternatingProcessesComeBackInOrder() async throws {
+        let circuit = try TestPaths.circuit("two_stage")
+        let pool = try await TestPaths.pool(workers: 1)
+        var design = circuit.space.nominal
+        for (name, value) in [("l1", 0.61), ("l3", 0.61), ("l5", 1.3), ("l6", 0.7)] { design[name] = value }
+        let corners = try circuit.corners("tt_27C_1.8V,ff_27C_1.8V,tt_125C_1.62V,ff_-40C_1.98V,tt_-40C_1.98V,ss_27C_1.8V,ff_125C_1.8V")
+        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
+        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
+        await pool.shutdown()
+        try #require(fast.corners.count == corners.count && fresh.corners.count == corners.count)
+        for (index, (a, b)) in zip(fast.corners, fresh.corners).enumerated() {
+            #expect(a.corner == corners[index].description && b.corner == corners[index].description)
+            #expect(a.metrics == b.metrics, "\(a.corner)")
+        }
+        // tt, ff, ss: three process changes for seven corners, so four altered.
+        #expect(fast.corners.filter { $0.preparation == .alter }.count == 4)
+    }
 }
