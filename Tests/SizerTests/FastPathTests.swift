@@ -64,18 +64,26 @@ import Testing
         #expect(compared >= 5)
     }
 
-    @Test func cornerSwitchInOneDeckEqualsLoadingThatCorner() async throws {
-        let circuit = try TestPaths.circuit("ota5t")
+    /// One design at the given corners through the fast path and through fresh loads, on one
+    /// worker (so each corner follows the last); every corner's metrics must be equal.
+    static func fastAndFresh(_ circuit: Circuit, _ design: [String: Double], _ corners: [Corner]) async throws
+        -> (fast: DesignEvaluation, fresh: DesignEvaluation) {
         let pool = try await TestPaths.pool(workers: 1)
-        let corners = try circuit.corners("tt,ff_125C_1.98V,ss_-40C_1.62V,sf,fs_27C_1.62V,tt")
-        let design = circuit.space.nominal
         let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
         let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
         await pool.shutdown()
         try #require(fast.corners.count == corners.count && fresh.corners.count == corners.count)
-        for (a, b) in zip(fast.corners, fresh.corners) {
+        for (index, (a, b)) in zip(fast.corners, fresh.corners).enumerated() {
+            #expect(a.corner == corners[index].description && b.corner == corners[index].description)
             #expect(a.metrics == b.metrics, "\(a.corner)")
         }
+        return (fast, fresh)
+    }
+
+    @Test func cornerSwitchInOneDeckEqualsLoadingThatCorner() async throws {
+        let circuit = try TestPaths.circuit("ota5t")
+        let corners = try circuit.corners("tt,ff_125C_1.98V,ss_-40C_1.62V,sf,fs_27C_1.62V,tt")
+        let (fast, _) = try await Self.fastAndFresh(circuit, circuit.space.nominal, corners)
         // Corners really differ, and switching back to tt restores tt exactly.
         #expect(fast.corners[0].metrics != fast.corners[1].metrics)
         #expect(fast.corners[0].metrics == fast.corners[5].metrics)
@@ -119,18 +127,11 @@ import Testing
     /// first point of each process go through `alter`; every corner must equal its fresh load.
     @Test func cornerSweepThroughAlterEqualsFreshLoads() async throws {
         let circuit = try TestPaths.circuit("two_stage")
-        let pool = try await TestPaths.pool(workers: 1)
-        var design = circuit.space.nominal
-        for (name, value) in [("l1", 0.61), ("l3", 0.61), ("l5", 1.3), ("l6", 0.7), ("w1", 8.2)] { design[name] = value }
+        var design = AlterPlanTests.offEdges(circuit)
+        design["w1"] = 8.2
         let corners = try circuit.corners("all")
         try #require(corners.count >= 20)
-        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
-        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
-        await pool.shutdown()
-        try #require(fast.corners.count == corners.count && fresh.corners.count == corners.count)
-        for (a, b) in zip(fast.corners, fresh.corners) {
-            #expect(a.metrics == b.metrics, "\(a.corner)")
-        }
+        let (fast, _) = try await Self.fastAndFresh(circuit, design, corners)
         let altered = fast.corners.filter { $0.preparation == .alter }.count
         let processes = Set(corners.map(\.process)).count
         #expect(altered == corners.count - processes, "\(altered) of \(corners.count) corners altered")
@@ -140,18 +141,8 @@ import Testing
     /// and the results still come back in the list's order.
     @Test func cornersAlternatingProcessesComeBackInOrder() async throws {
         let circuit = try TestPaths.circuit("two_stage")
-        let pool = try await TestPaths.pool(workers: 1)
-        var design = circuit.space.nominal
-        for (name, value) in [("l1", 0.61), ("l3", 0.61), ("l5", 1.3), ("l6", 0.7)] { design[name] = value }
         let corners = try circuit.corners("tt_27C_1.8V,ff_27C_1.8V,tt_125C_1.62V,ff_-40C_1.98V,tt_-40C_1.98V,ss_27C_1.8V,ff_125C_1.8V")
-        let fast = await PoolEvaluator(circuit: circuit, pool: pool).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
-        let fresh = await PoolEvaluator(circuit: circuit, pool: pool, freshLoad: true).evaluate([design], corners: corners, targets: circuit.spec.defaultTargets)[0]
-        await pool.shutdown()
-        try #require(fast.corners.count == corners.count && fresh.corners.count == corners.count)
-        for (index, (a, b)) in zip(fast.corners, fresh.corners).enumerated() {
-            #expect(a.corner == corners[index].description && b.corner == corners[index].description)
-            #expect(a.metrics == b.metrics, "\(a.corner)")
-        }
+        let (fast, _) = try await Self.fastAndFresh(circuit, AlterPlanTests.offEdges(circuit), corners)
         // tt, ff, ss: three process changes for seven corners, so four altered.
         #expect(fast.corners.filter { $0.preparation == .alter }.count == 4)
     }
