@@ -100,68 +100,38 @@ final class BinnedModelLibrary: @unchecked Sendable {
         var fingers: Double?
     }
 
-    /// What a deck's model lines depend on, so decks can be cached by it: per subcircuit (sorted by
-    /// name), the bins devices of unknown size can select (all; nil when there are none), and the
-    /// distinct bin sets of the devices of known size, each of which gets its own copy of the
-    /// subcircuit with only those bins.
+    /// Which bins of each subcircuit (sorted by name) the given devices can select: all a deck's
+    /// model lines depend on, so decks can be cached by it.
     struct Selection: Hashable {
         var process: String
-        var shared: [[Int]?]
-        var variants: [[[Int]]]
+        var bins: [[Int]]
     }
 
-    /// The bins a device of known size can select; nil when its size is unknown.
-    func bins(for device: Device) -> [Int]? {
-        guard device.lengthUm != nil, device.widthUm != nil, device.fingers != nil,
-              let subcircuit = subcircuits[device.subcircuit] else { return nil }
-        return subcircuit.bins.indices.filter { Self.canSelect(subcircuit.bins[$0], device) }
-    }
-
-    /// The name a device's instance line uses in a pruned deck: its own copy of the subcircuit
-    /// (named by its bins) when its size is known, the shared subcircuit with every bin otherwise.
-    func deckName(for device: Device) -> String {
-        guard let bins = bins(for: device) else { return device.subcircuit }
-        return device.subcircuit + "__" + bins.map(String.init).joined(separator: "_")
-    }
-
+    /// A device whose size is unknown keeps all bins of its type.
     func selection(process: String, devices: [Device]) -> Selection {
-        var shared: [[Int]?] = [], variants: [[[Int]]] = []
-        for name in subcircuits.keys.sorted() {
+        Selection(process: process, bins: subcircuits.keys.sorted().map { name in
+            let subcircuit = subcircuits[name]!
             let mine = devices.filter { $0.subcircuit == name }
-            shared.append(mine.contains { bins(for: $0) == nil } ? Array(subcircuits[name]!.bins.indices) : nil)
-            variants.append(Array(Set(mine.compactMap { bins(for: $0) })).sorted { $0.lexicographicallyPrecedes($1) })
-        }
-        return Selection(process: process, shared: shared, variants: variants)
+            return subcircuit.bins.indices.filter { index in mine.contains { Self.canSelect(subcircuit.bins[index], $0) } }
+        })
     }
 
-    /// Model lines for a selection: the corner include, the global parameters, then per subcircuit
-    /// the shared copy (if any device needs it) and one renamed copy per bin set.
+    /// Model lines for the given devices: every subcircuit, with only the bins a device can select.
+    func lines(process: String, devices: [Device]) -> [String] {
+        lines(selection(process: process, devices: devices))
+    }
+
     func lines(_ selection: Selection) -> [String] {
         var result = [".include \"\(directory)/corner_\(selection.process).spice\""] + globalLines
-        for (index, name) in subcircuits.keys.sorted().enumerated() {
+        for (name, kept) in zip(subcircuits.keys.sorted(), selection.bins) {
             let subcircuit = subcircuits[name]!
-            func copy(named newName: String, keeping kept: [Int]) {
-                let keep = Set(kept)
-                for item in subcircuit.items {
-                    switch item {
-                    case .line(let line):
-                        let lower = line.lowercased()
-                        guard newName != name, lower.hasPrefix(".subckt") || lower.hasPrefix(".ends") else {
-                            result.append(line)
-                            continue
-                        }
-                        // `.subckt name nodes...` / `.ends name`: only the name changes.
-                        var tokens = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-                        if tokens.count > 1, tokens[1].lowercased() == name { tokens[1] = newName }
-                        result.append(tokens.joined(separator: " "))
-                    case .bin(let bin) where keep.contains(bin): result += subcircuit.bins[bin].lines
-                    case .bin: continue
-                    }
+            let keep = Set(kept)
+            for item in subcircuit.items {
+                switch item {
+                case .line(let line): result.append(line)
+                case .bin(let index) where keep.contains(index): result += subcircuit.bins[index].lines
+                case .bin: continue
                 }
-            }
-            if let shared = selection.shared[index] { copy(named: name, keeping: shared) }
-            for bins in selection.variants[index] {
-                copy(named: name + "__" + bins.map(String.init).joined(separator: "_"), keeping: bins)
             }
         }
         return result

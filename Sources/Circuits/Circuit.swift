@@ -180,9 +180,8 @@ public struct Circuit: Sendable {
         ["* sizer: \(spec.name)", models.includeLine(process: process)] + template.lines(overriding: values) + [".end"]
     }
 
-    /// A deck with only the model bins this design's devices can select (SKY130; each device its
-    /// own copy of its subcircuit) and the design's values written in, its key (which names the
-    /// bins, not the values) and the values it holds;
+    /// A deck with only the model bins this design's devices can select (SKY130) and the design's
+    /// values written in, its key (which names the bins, not the values) and the values it holds;
     /// nil when pruning does not apply. Set `SIZER_BIN_PRUNING=0` to turn it off.
     func prunedDeck(values: [String: Double]) -> (deck: [String], key: String, params: [ParamValue])? {
         guard case .sky130(let path, _) = models, Self.binPruningEnabled,
@@ -192,29 +191,17 @@ public struct Circuit: Sendable {
         var written: [String: Double] = [:]
         for p in params where !p.name.hasPrefix("sw_") { written[p.name] = p.value }
         let sizes = deviceSizes.value(for: 0) { DeviceSizes(template: template, types: Set(library.subcircuits.keys)) }
-        let sized = sizes.devices(values: written)
-        let selection = library.selection(process: nominalCorner.process, devices: sized.map(\.device))
+        let selection = library.selection(process: nominalCorner.process, devices: sizes.devices(values: written))
         let title = "* sizer: \(spec.name)"
         // Candidates share a few bin selections: keep their model lines.
         let models = prunedModels.value(for: selection) { library.lines(selection) }
-        // Each device of known size names its own copy of the subcircuit, with only its bins: at
-        // every reset each instance copies and evaluates the cards of its subcircuit as text.
-        var body = template.lines(overriding: written)
-        for (device, line) in sized {
-            guard let line else { continue }
-            let name = library.deckName(for: device)
-            guard name != device.subcircuit else { continue }
-            var tokens = body[line].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            if let at = tokens.firstIndex(where: { $0.lowercased() == device.subcircuit }) { tokens[at] = name }
-            body[line] = tokens.joined(separator: " ")
-        }
         // The key names the circuit (title, netlist, fixed values, library) and the bins: hashing
         // the whole deck per candidate cost more than building it.
         let base = prunedKeyBase.value(for: 0) {
             StableHash.hex(([title, library.directory] + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
         }
-        let key = StableHash.hex("\(base)|\(selection.process)|\(selection.shared)|\(selection.variants)")
-        return ([title] + models + body + [".end"], key, params)
+        let key = StableHash.hex("\(base)|\(selection.process)|\(selection.bins)")
+        return ([title] + models + template.lines(overriding: written) + [".end"], key, params)
     }
 
     static let binPruningEnabled = ProcessInfo.processInfo.environment["SIZER_BIN_PRUNING"] != "0"

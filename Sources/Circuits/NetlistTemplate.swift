@@ -115,71 +115,48 @@ struct DeviceSizes: Sendable {
     private struct Instance: Sendable {
         var subcircuit: String
         var l: SpiceExpression?, w: SpiceExpression?, nf: SpiceExpression?
-        /// The template line whose subcircuit name a deck may rewrite; nil inside the netlist's own
-        /// subcircuits with parameters of their own (sizes may differ from the global values) or
-        /// when the name is not on the instance's first line: such sizes are unknown.
-        var line: Int?
+        /// False inside the netlist's own subcircuits with parameters of their own, where sizes
+        /// may differ from the global values.
+        var known: Bool
     }
     private let instances: [Instance]
 
     init(template: NetlistTemplate, types: Set<String>) {
-        // Logical lines with the index of their first physical line.
-        var logical: [(text: String, index: Int)] = []
-        for (index, raw) in template.lines.enumerated() {
-            let trimmed = raw.trimmingLeadingSpaces()
-            if trimmed.isEmpty || trimmed.hasPrefix("*") { continue }
-            if trimmed.hasPrefix("+"), !logical.isEmpty { logical[logical.count - 1].text += " " + trimmed.dropFirst() } else { logical.append((trimmed, index)) }
-        }
         var parameters: [(name: String, expression: SpiceExpression?)] = []
         var instances: [Instance] = []
-        var depth = 0
         var localParameters = false
-        for (text, index) in logical {
-            let lower = text.lowercased()
-            if lower.hasPrefix(".subckt") {
-                depth += 1
-                if lower.contains("=") || lower.contains("params:") { localParameters = true }
-            }
-            if lower.hasPrefix(".ends") { depth = max(0, depth - 1) }
-            if depth == 0 { localParameters = false }
-            if depth > 0 && lower.hasPrefix(".param") { localParameters = true }
-            if depth == 0 && lower.hasPrefix(".param") {
-                for (name, value) in ParamCards.parameters([text]) ?? [] { parameters.append((name, SpiceExpression(value))) }
+        for line in NetlistTemplate.scan(ParamCards.logicalLines(template.lines)) {
+            let lower = line.lower
+            if line.depth == 0 { localParameters = false }
+            if lower.hasPrefix(".subckt") && (lower.contains("=") || lower.contains("params:")) { localParameters = true }
+            if line.depth > 0 && lower.hasPrefix(".param") { localParameters = true }
+            if line.depth == 0 && lower.hasPrefix(".param") {
+                for (name, value) in ParamCards.parameters([line.raw]) ?? [] { parameters.append((name, SpiceExpression(value))) }
                 continue
             }
-            guard lower.hasPrefix("x"), let split = ParamCards.split(text),
-                  let type = split.words.first(where: types.contains) else {
-                // Any other mention of a library subcircuit keeps its shared copy, with every bin.
-                for type in types where lower.contains(type) {
-                    instances.append(Instance(subcircuit: type, l: nil, w: nil, nf: nil, line: nil))
-                }
-                continue
-            }
+            guard lower.hasPrefix("x"), let split = ParamCards.split(line.raw),
+                  let type = split.words.first(where: types.contains) else { continue }
             func expression(_ key: String) -> SpiceExpression? {
                 split.assignments.first { $0.name == key }.flatMap { SpiceExpression($0.value) }
             }
-            let firstLine = template.lines[index].lowercased().split(separator: " ")
-            let rewritable = !localParameters && firstLine.contains { $0 == type }
             instances.append(Instance(subcircuit: type, l: expression("l"), w: expression("w"), nf: expression("nf"),
-                                      line: rewritable ? index : nil))
+                                      known: !localParameters))
         }
         self.parameters = parameters
         self.instances = instances
     }
 
     /// Sizes of every instance for the given parameter values (the rest at their expressions, in
-    /// order), with the template line that names its subcircuit; a size that cannot be evaluated
-    /// is unknown, and its device keeps every bin.
-    func devices(values given: [String: Double]) -> [(device: BinnedModelLibrary.Device, line: Int?)] {
+    /// order); a size that cannot be evaluated is unknown, and its device keeps every bin.
+    func devices(values given: [String: Double]) -> [BinnedModelLibrary.Device] {
         var scope: [String: Double] = [:]
         for (name, expression) in parameters {
             scope[name] = given[name] ?? expression?.value(scope)
         }
         return instances.map { instance in
-            func size(_ expression: SpiceExpression?) -> Double? { instance.line != nil ? expression?.value(scope) : nil }
-            let device = BinnedModelLibrary.Device(subcircuit: instance.subcircuit, lengthUm: size(instance.l),
-                                                   widthUm: size(instance.w), fingers: instance.nf == nil ? 1 : size(instance.nf))
-            return (device, instance.line)
+            func size(_ expression: SpiceExpression?) -> Double? { instance.known ? expression?.value(scope) : nil }
+            return BinnedModelLibrary.Device(subcircuit: instance.subcircuit, lengthUm: size(instance.l),
+                                             widthUm: size(instance.w), fingers: instance.nf == nil ? 1 : size(instance.nf))
         }
     }
 }

@@ -21,28 +21,6 @@ import Testing
         }
     }
 
-    /// Each device of known size gets its own copy of its subcircuit with only its bins; devices
-    /// with the same bins share one; the instance lines name their copies.
-    @Test func eachDeviceNamesACopyWithItsOwnBins() throws {
-        let circuit = try TestPaths.circuit("two_stage")
-        var design = circuit.space.nominal
-        for (name, value) in [("l1", 0.61), ("l3", 0.61), ("l5", 1.3), ("l6", 0.7), ("w7", 30), ("w5", 4)] { design[name] = value }
-        let deck = try #require(circuit.prunedDeck(values: design)).deck
-        let subcircuits = deck.filter { $0.lowercased().hasPrefix(".subckt") }
-        let instances = deck.filter { $0.lowercased().hasPrefix("xm") }
-        // Off the bin edges every device selects one bin: one card per distinct device size.
-        // (xm1/xm2, xm3/xm4, xm5b/xm5 share; xm6 and xm7 have their own.)
-        #expect(subcircuits.count == 5, "\(subcircuits)")
-        #expect(deck.filter { $0.lowercased().hasPrefix(".model") }.count == 5)
-        for line in instances {
-            let name = try #require(line.split(separator: " ").first { $0.hasPrefix("sky130_fd_pr__") })
-            #expect(name.contains("__") && name.split(separator: "_").count > 5, "\(line)")
-            #expect(subcircuits.contains { $0.split(separator: " ").dropFirst().first == name }, "\(name) has no definition")
-        }
-        let pairs = ["xm1", "xm2"].map { id in instances.first { $0.hasPrefix(id + " ") }!.split(separator: " ")[5] }
-        #expect(pairs[0] == pairs[1])
-    }
-
     @Test func deckKeyNamesTheBinsNotTheValues() throws {
         let circuit = try TestPaths.circuit("two_stage")
         var a = circuit.space.nominal, b = circuit.space.nominal, c = circuit.space.nominal
@@ -85,7 +63,7 @@ import Testing
             xm2 a b 0 0 sky130_fd_pr__nfet_01v8 w={w} l=1 nf=1
             .ends amp
             """)
-        let devices = DeviceSizes(template: template, types: ["sky130_fd_pr__nfet_01v8"]).devices(values: ["w1": 7]).map(\.device)
+        let devices = DeviceSizes(template: template, types: ["sky130_fd_pr__nfet_01v8"]).devices(values: ["w1": 7])
         try #require(devices.count == 2)
         #expect(devices[0].widthUm == 14 && devices[0].lengthUm == 0.5 && devices[0].fingers == 1)
         // Inside a subcircuit with parameters of its own the size is unknown: all bins stay.
