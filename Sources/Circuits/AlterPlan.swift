@@ -312,7 +312,7 @@ public struct AlterPlan: Sendable {
         var conflicting = Set<String>()
         for (name, value) in cards {
             guard let expression = SpiceExpression(value) else { conflicting.insert(name); continue }
-            if let earlier = expressions[name], "\(earlier.root)" != "\(expression.root)" { conflicting.insert(name) }
+            if let earlier = expressions[name], earlier.root != expression.root { conflicting.insert(name) }
             expressions[name] = expression
         }
         var values = corner

@@ -116,11 +116,7 @@ final class BinnedModelLibrary: @unchecked Sendable {
         })
     }
 
-    /// Model lines for the given devices: every subcircuit, with only the bins a device can select.
-    func lines(process: String, devices: [Device]) -> [String] {
-        lines(selection(process: process, devices: devices))
-    }
-
+    /// Model lines for a selection: every subcircuit, with only the selected bins.
     func lines(_ selection: Selection) -> [String] {
         var result = [".include \"\(directory)/corner_\(selection.process).spice\""] + globalLines
         for (name, kept) in zip(subcircuits.keys.sorted(), selection.bins) {

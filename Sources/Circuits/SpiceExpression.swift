@@ -9,7 +9,7 @@ import Foundation
 /// Anything else (unknown functions, `**`, ternaries) does not compile, and an unknown name does
 /// not evaluate: callers then fall back to letting ngspice evaluate the deck.
 public struct SpiceExpression: Sendable {
-    indirect enum Node: Sendable {
+    indirect enum Node: Sendable, Equatable {
         case number(Double)
         case name(String)
         case negate(Node)
