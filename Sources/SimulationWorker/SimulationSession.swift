@@ -100,12 +100,13 @@ final class SimulationSession {
             devices = point.alter
             return .load
         }
-        if Self.alterPathEnabled, let target = point.alter, let current = devices, current.bins == target.bins,
+        // (`SIZER_ALTER_PATH=0` in the parent sends no alter values, and so turns this off.)
+        if let target = point.alter, let current = devices, current.bins == target.bins,
            target.values.count == request.alterTargets.count, current.values.count == target.values.count,
            changes.allSatisfy({ request.alterCovers.contains($0.name) }) {
+            devices = nil
             do {
                 for (index, value) in target.values.enumerated() where value.bitPattern != current.values[index].bitPattern {
-                    devices = nil
                     try simulator.run("\(request.alterTargets[index]) = [ \(SpiceNumber.numparamText(value)) ]",
                                       failure: .deckRejected)
                 }
@@ -134,9 +135,6 @@ final class SimulationSession {
         devices = point.alter
         return justLoaded ? .load : .reset
     }
-
-    /// `SIZER_ALTER_PATH=0` always uses `alterparam` + `reset` (for side-by-side measurements).
-    static let alterPathEnabled = ProcessInfo.processInfo.environment["SIZER_ALTER_PATH"] != "0"
 
     /// Runs one analysis and copies the vectors the request needs; `keepsOperatingPoint` (an `ac`
     /// run with `keepopinfo`) also copies the op vectors from the plot it keeps.
