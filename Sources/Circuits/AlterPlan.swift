@@ -37,24 +37,44 @@ public struct AlterPlan: Sendable {
     }
 
     /// A library FET subcircuit: its parameters, device line and instance-dependent model values.
-    private struct DeviceType: Sendable {
+    struct DeviceType: Sendable {
         var defaults: [(name: String, expression: SpiceExpression)]
         var deviceName: String
         var deviceParameters: [(name: String, expression: SpiceExpression)]
         var modelParameters: [(name: String, expression: SpiceExpression)]
         var bins: [BinnedModelLibrary.Bin]
+        /// The device line's nodes as positions among the subcircuit's ports, and its model name
+        /// (the bins are `<model>.<n>`).
+        var devicePorts: [Int]
+        var portCount: Int
+        var modelName: String
+        /// Each bin's card: `.model` name and type, then its assignments in order.
+        var cards: [ExpandedDeck.Card]
     }
 
-    private struct FET: Sendable {
+    struct FET: Sendable {
         var type: String
         var overrides: [String: SpiceExpression]
+        /// Instance name (lower case), the nodes its ports connect to, and its multiplier `m`
+        /// when the instance line sets one.
+        var name: String
+        var nodes: [String]
+        var multiplier: Double?
+        /// Index of its first device quantity; its model quantities follow them.
+        var firstQuantity: Int
     }
 
-    private let parameters: [(name: String, expression: SpiceExpression)]
+    let parameters: [(name: String, expression: SpiceExpression)]
     private let quantities: [Quantity]
-    private let fets: [FET]
-    private let types: [String: DeviceType]
+    let fets: [FET]
+    let types: [String: DeviceType]
     private let globals: [String: [String: Double]]
+    /// The template's logical lines as an expanded deck writes them.
+    let lines: [ExpandedDeck.Line]
+    /// The library's cards outside its subcircuits other than `.param` (`.option scale=1u`).
+    let libraryOptions: [String]
+    /// Per process corner, each FET type's bin cards with everything but the instance's own values written.
+    let expandedCards: [String: [String: [ExpandedDeck.ResolvedCard?]]]
 
     /// The plan for a SKY130 netlist, or nil when some part of it is not understood.
     static func make(template: NetlistTemplate, library: BinnedModelLibrary, processCorners: [String: [String: Double]]) -> AlterPlan? {
@@ -70,6 +90,7 @@ public struct AlterPlan: Sendable {
         var parameters: [(name: String, expression: SpiceExpression)] = []
         var targets: [String] = [], quantities: [Quantity] = [], fets: [FET] = []
         var types: [String: DeviceType] = [:]
+        var planned: [ExpandedDeck.Line] = []
         for line in lines {
             let lower = line.lowercased()
             if lower.hasPrefix(".subckt") { return nil }
@@ -79,11 +100,14 @@ public struct AlterPlan: Sendable {
                     guard let expression = SpiceExpression(value) else { return nil }
                     parameters.append((name, expression))
                 }
+                planned.append(.parameter)
                 continue
             }
             let tokens = lower.split(separator: " ").map(String.init)
             guard let name = tokens.first, let letter = name.first else { continue }
             func depends(_ token: String) -> Bool { token.contains("{") || token.contains("'") }
+            // Lines without expressions reach the parser as they are.
+            planned.append(.verbatim(tokens.joined(separator: " ")))
             switch letter {
             case ".":
                 if depends(lower) { return nil }
@@ -92,6 +116,7 @@ public struct AlterPlan: Sendable {
                 guard depends(tokens[3]) else { continue }
                 guard let expression = SpiceExpression(tokens[3]) else { return nil }
                 let key = letter == "r" ? "resistance" : letter == "c" ? "capacitance" : "inductance"
+                planned[planned.count - 1] = .element(tokens: tokens, valueIndex: 3, quantity: quantities.count)
                 targets.append("alter @\(name)[\(key)]")
                 quantities.append(.element(expression))
             case "v", "i":
@@ -106,6 +131,7 @@ public struct AlterPlan: Sendable {
                 guard !tokens[(valueIndex + 1)...].contains(where: depends) else { return nil }
                 guard depends(tokens[valueIndex]) else { continue }
                 guard let expression = SpiceExpression(tokens[valueIndex]) else { return nil }
+                planned[planned.count - 1] = .element(tokens: tokens, valueIndex: valueIndex, quantity: quantities.count)
                 targets.append("alter @\(name)[dc]")
                 quantities.append(.element(expression))
             case "x":
@@ -121,18 +147,25 @@ public struct AlterPlan: Sendable {
                 let type = types[typeName]!
                 let declared = Set(type.defaults.map(\.name))
                 var overrides: [String: SpiceExpression] = [:]
+                var multiplier: Double?
                 for (key, value) in split.assignments {
                     guard let expression = SpiceExpression(value) else { return nil }
                     if key == "m" {
                         // The multiplier is not a subcircuit parameter: it must stay as loaded.
-                        guard expression.names.isEmpty else { return nil }
+                        guard expression.names.isEmpty, let m = expression.value([:]) else { return nil }
+                        multiplier = m
                         continue
                     }
                     guard declared.contains(key) else { return nil }
                     overrides[key] = expression
                 }
+                // Words: instance name, one node per port, the subcircuit's name.
+                let ports = split.words.dropFirst().dropLast()
+                guard ports.count == type.portCount else { return nil }
                 let index = fets.count
-                fets.append(FET(type: typeName, overrides: overrides))
+                planned[planned.count - 1] = .fet(index)
+                fets.append(FET(type: typeName, overrides: overrides, name: name, nodes: Array(ports),
+                                multiplier: multiplier, firstQuantity: quantities.count))
                 let instance = "m.\(name).\(type.deviceName)"
                 for (key, _) in type.deviceParameters {
                     targets.append("alter @\(instance)[\(key)]")
@@ -150,15 +183,25 @@ public struct AlterPlan: Sendable {
         }
         guard targets.allSatisfy(Self.isSafeTarget) else { return nil }
         var globals: [String: [String: Double]] = [:]
+        var expandedCards: [String: [String: [ExpandedDeck.ResolvedCard?]]] = [:]
         for (process, values) in processCorners {
-            globals[process] = globalValues(library: library, process: process, corner: values)
+            let scope = globalValues(library: library, process: process, corner: values)
+            globals[process] = scope
+            // Card expressions read the library's parameters; a template that redefines one of
+            // them would change them, so such a template gets no expanded decks.
+            guard Set(scope.keys).isDisjoint(with: parameters.map(\.name)) else { continue }
+            expandedCards[process] = types.mapValues { type in type.cards.map { $0.resolved(scope) } }
         }
+        let options = ParamCards.logicalLines(library.globalLines).filter { !$0.lowercased().hasPrefix(".param") }
         return AlterPlan(targets: targets, covers: parameters.map(\.name), parameters: parameters,
-                         quantities: quantities, fets: fets, types: types, globals: globals)
+                         quantities: quantities, fets: fets, types: types, globals: globals, lines: planned,
+                         libraryOptions: options, expandedCards: expandedCards)
     }
 
     private init(targets: [String], covers: [String], parameters: [(name: String, expression: SpiceExpression)],
-                 quantities: [Quantity], fets: [FET], types: [String: DeviceType], globals: [String: [String: Double]]) {
+                 quantities: [Quantity], fets: [FET], types: [String: DeviceType], globals: [String: [String: Double]],
+                 lines: [ExpandedDeck.Line], libraryOptions: [String],
+                 expandedCards: [String: [String: [ExpandedDeck.ResolvedCard?]]]) {
         self.targets = targets
         self.covers = covers
         self.parameters = parameters
@@ -166,6 +209,9 @@ public struct AlterPlan: Sendable {
         self.fets = fets
         self.types = types
         self.globals = globals
+        self.lines = lines
+        self.libraryOptions = libraryOptions
+        self.expandedCards = expandedCards
     }
 
     /// Command prefixes the worker may run: `alter @` or `altermod @`, then a device name and a
@@ -186,6 +232,22 @@ public struct AlterPlan: Sendable {
     /// The values and bins of one design at one corner (`params`: every top-level parameter the
     /// request sets); nil when some value cannot be evaluated here or a device sits near a bin edge.
     public func design(params: [ParamValue], process: String) -> Design? {
+        guard let evaluation = evaluate(params: params, process: process) else { return nil }
+        let bins = evaluation.bins.compactMap { $0 }
+        guard bins.count == fets.count else { return nil }
+        return Design(values: evaluation.values, bins: bins)
+    }
+
+    /// Every quantity's value for one design at one corner, and per FET its drawn size and the bin
+    /// ngspice picks (nil within 2 nm of a bin edge).
+    struct Evaluation {
+        var values: [Double]
+        var bins: [Int?]
+        var sizes: [BinnedModelLibrary.Device]
+    }
+
+    /// nil when some value cannot be evaluated here.
+    func evaluate(params: [ParamValue], process: String) -> Evaluation? {
         guard var scope = globals[process] else { return nil }
         var given: [String: Double] = [:]
         for p in params { given[p.name] = p.value }
@@ -194,7 +256,7 @@ public struct AlterPlan: Sendable {
         }
         // Each FET's subcircuit parameters: the instance line's values, then the defaults in order.
         var locals: [[String: Double]] = []
-        var bins: [Int] = []
+        var bins: [Int?] = [], sizes: [BinnedModelLibrary.Device] = []
         for fet in fets {
             let type = types[fet.type]!
             // The subcircuit's own parameters hide the global ones of the same name.
@@ -217,10 +279,9 @@ public struct AlterPlan: Sendable {
                 guard let value = expression.value(lookup) else { return nil }
                 device["model." + name] = value
             }
-            guard let l = device["l"], let w = device["w"], let bin = Self.bin(type.bins, l: l, w: w / (device["nf"] ?? 1)) else {
-                return nil
-            }
-            bins.append(bin)
+            guard let l = device["l"], let w = device["w"] else { return nil }
+            bins.append(Self.bin(type.bins, l: l, w: w / (device["nf"] ?? 1)))
+            sizes.append(BinnedModelLibrary.Device(subcircuit: fet.type, lengthUm: l, widthUm: w, fingers: device["nf"] ?? 1))
             locals.append(device)
         }
         var values: [Double] = []
@@ -236,7 +297,7 @@ public struct AlterPlan: Sendable {
                 values.append(locals[fet]["model." + key]!)
             }
         }
-        return Design(values: values, bins: bins)
+        return Evaluation(values: values, bins: bins, sizes: sizes)
     }
 
     /// The bin ngspice selects for drawn L and W per finger in microns (the library's `scale=1u`).
@@ -257,13 +318,15 @@ public struct AlterPlan: Sendable {
         var lines: [String] = []
         for item in subcircuit.items { if case .line(let line) = item { lines.append(line) } }
         var defaults: [(name: String, expression: SpiceExpression)] = []
-        var device: (name: String, parameters: [(name: String, expression: SpiceExpression)])?
+        var ports: [String] = []
+        var device: (name: String, words: [String], parameters: [(name: String, expression: SpiceExpression)])?
         for line in ParamCards.logicalLines(lines) {
             let lower = line.lowercased()
             if lower.hasPrefix(".ends") { continue }
             guard let split = ParamCards.split(lower.hasPrefix(".param") ? String(line.dropFirst(".param".count)) : line) else { return nil }
             if lower.hasPrefix(".subckt") || lower.hasPrefix(".param") {
                 guard lower.hasPrefix(".subckt") || split.words.isEmpty else { return nil }
+                if lower.hasPrefix(".subckt") { ports = Array(split.words.dropFirst(2)) }
                 for (name, value) in split.assignments {
                     guard let expression = SpiceExpression(value) else { return nil }
                     defaults.append((name, expression))
@@ -274,25 +337,43 @@ public struct AlterPlan: Sendable {
                     guard let expression = SpiceExpression(value) else { return nil }
                     parameters.append((key, expression))
                 }
-                device = (name, parameters)
+                device = (name, split.words, parameters)
             } else {
                 return nil
             }
         }
         guard let device, device.parameters.contains(where: { $0.name == "l" }),
               device.parameters.contains(where: { $0.name == "w" }) else { return nil }
+        // The device line connects ports only (no internal nodes), names one binned model, and sets
+        // no multiplier of its own (ngspice would multiply it with the instance's).
+        let devicePorts = device.words.dropFirst().dropLast().compactMap { ports.firstIndex(of: $0) }
+        guard let modelName = device.words.last, device.words.count >= 3, devicePorts.count == device.words.count - 2,
+              !device.parameters.contains(where: { $0.name == "m" }) else { return nil }
         // Model values that depend on the instance (SKY130: `rsh = {swx_nrds}`), the same in every bin.
         let local = Set(defaults.map(\.name))
         var model: [(name: String, expression: SpiceExpression)]?
+        var cards: [ExpandedDeck.Card] = []
         for bin in subcircuit.bins {
             var mine: [(name: String, expression: SpiceExpression)] = []
-            for line in ParamCards.logicalLines(bin.lines) {
-                guard let split = ParamCards.split(line) else { return nil }
-                for (key, value) in split.assignments where value.hasPrefix("{") {
-                    guard let expression = SpiceExpression(value) else { return nil }
-                    if !expression.names.isDisjoint(with: local) { mine.append((key, expression)) }
+            let card = ParamCards.logicalLines(bin.lines)
+            guard card.count == 1, let split = ParamCards.split(card[0]), split.words.count == 3,
+                  split.words[0] == ".model", split.words[1].hasPrefix(modelName + ".") else { return nil }
+            var pieces: [ExpandedDeck.Card.Value] = []
+            for (key, value) in split.assignments {
+                guard value.hasPrefix("{") || value.hasPrefix("'") else {
+                    pieces.append(.text(value))
+                    continue
+                }
+                guard let expression = SpiceExpression(value) else { return nil }
+                if expression.names.isDisjoint(with: local) {
+                    pieces.append(.global(expression))
+                } else {
+                    pieces.append(.local(mine.count))
+                    mine.append((key, expression))
                 }
             }
+            cards.append(ExpandedDeck.Card(name: split.words[1], kind: split.words[2],
+                                           assignments: zip(split.assignments.map(\.name), pieces).map { ($0, $1) }))
             if let model {
                 guard model.map(\.name) == mine.map(\.name) else { return nil }
             } else {
@@ -300,7 +381,8 @@ public struct AlterPlan: Sendable {
             }
         }
         return DeviceType(defaults: defaults, deviceName: device.name.lowercased(), deviceParameters: device.parameters,
-                          modelParameters: model ?? [], bins: subcircuit.bins)
+                          modelParameters: model ?? [], bins: subcircuit.bins, devicePorts: devicePorts,
+                          portCount: ports.count, modelName: modelName, cards: cards)
     }
 
     /// The library's global parameters at a process corner (the corner's own values win).

@@ -17,6 +17,7 @@ public struct Circuit: Sendable {
     private let prunedKeyBase = BoundedCache<Int, String>(capacity: 1)
     private let baseDeckKey = BoundedCache<Int, String>(capacity: 1)
     private let alterPlanCache = BoundedCache<Int, AlterPlan?>(capacity: 1)
+    private let expandedKeyBase = BoundedCache<Int, String>(capacity: 1)
 
     public var name: String { spec.name }
 
@@ -208,9 +209,12 @@ public struct Circuit: Sendable {
 
     /// How the workers can move between designs without `reset` (SKY130 netlists they understand);
     /// nil otherwise. Set `SIZER_ALTER_PATH=0` to turn it off.
-    public var alterPlan: AlterPlan? {
+    public var alterPlan: AlterPlan? { Self.alterPathEnabled ? plan : nil }
+
+    /// The alter plan whether or not the alter path is on: expanded decks are written from it.
+    private var plan: AlterPlan? {
         alterPlanCache.value(for: 0) {
-            guard Self.alterPathEnabled, case .sky130(let path, let corners) = models,
+            guard case .sky130(let path, let corners) = models,
                   let library = BinnedModelLibrary.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
             else { return nil }
             return AlterPlan.make(template: template, library: library, processCorners: corners)
@@ -218,6 +222,52 @@ public struct Circuit: Sendable {
     }
 
     static let alterPathEnabled = ProcessInfo.processInfo.environment["SIZER_ALTER_PATH"] != "0"
+    static let expandedDecksEnabled = ProcessInfo.processInfo.environment["SIZER_EXPANDED_DECKS"] != "0"
+
+    /// A request whose points are written into expanded decks (`ExpandedDeck`), one per process
+    /// corner and set of bins; nil when some point cannot be (no plan, a size near a bin edge).
+    /// Set `SIZER_EXPANDED_DECKS=0` to turn it off.
+    func expandedRequest(values: [String: Double], corners: [Corner]) -> SimulationRequest? {
+        guard Self.expandedDecksEnabled, !corners.isEmpty, case .sky130(let library, _) = models, let plan else { return nil }
+        let title = "* sizer: \(spec.name)"
+        let base = expandedKeyBase.value(for: 0) {
+            StableHash.hex(([title, "expanded", library] + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
+        }
+        let alter = Self.alterPathEnabled
+        var points: [SimulationPoint] = []
+        var written = Set<String>()
+        for corner in corners {
+            let params = parameters(values: values, corner: corner)
+            guard let evaluation = plan.evaluate(params: params, process: corner.process) else { return nil }
+            let bins = evaluation.bins.compactMap { $0 }
+            let design = alter && bins.count == evaluation.bins.count ? AlterPlan.Design(values: evaluation.values, bins: bins) : nil
+            let candidates = plan.candidateBins(evaluation)
+            let shared = plan.sharedModels(evaluation, candidates: candidates)
+            // Points of one key share a deck and differ by `alter`; without it (a size near a bin
+            // edge, or the alter path off) by nothing: the supply is then part of the key (the
+            // temperature is an option).
+            let supply = design == nil ? "|\(corner.supplyV)" : ""
+            var point = SimulationPoint(corner: corner, params: params)
+            point.deckKey = StableHash.hex("\(base)|\(corner.process)\(supply)|\(candidates)|\(shared)")
+            point.alter = design
+            if written.insert(point.deckKey!).inserted {
+                guard let deck = plan.expandedDeck(title: title, evaluation: evaluation, candidates: candidates, shared: shared,
+                                                   process: corner.process) else { return nil }
+                point.deck = deck
+            }
+            points.append(point)
+        }
+        // The first point's deck travels as the request's (raw text on the worker wire).
+        let deck = points[0].deck!
+        points[0].deck = nil
+        var request = SimulationRequest(deckKey: points[0].deckKey!, deck: deck, analyses: analyses,
+                                        measurements: spec.measurements, opProbes: opProbes, points: points)
+        if alter {
+            request.alterTargets = plan.targets
+            request.alterCovers = plan.covers
+        }
+        return request
+    }
 
     /// Vectors of the op analysis the evaluation needs: supply current and sanity nodes.
     public var opProbes: [String] {
@@ -244,6 +294,7 @@ public struct Circuit: Sendable {
 
     /// A worker request for one design (physical values, already validated) at the given corners.
     public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false) -> SimulationRequest {
+        if !freshLoad, let expanded = expandedRequest(values: values, corners: corners) { return expanded }
         let pruned = freshLoad ? nil : prunedDeck(values: values)
         let base = pruned?.deck ?? baseDeck
         let plan = freshLoad ? nil : alterPlan

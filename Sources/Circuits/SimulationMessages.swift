@@ -38,8 +38,13 @@ public struct SimulationPoint: Codable, Sendable {
     public var corner: Corner
     /// `.param` values (design variables, supply, process-corner parameters), applied by `alterparam`.
     public var params: [ParamValue]
-    /// For `freshLoad`: the complete deck with these values written in.
+    /// For `freshLoad`: the complete deck with these values written in. With `deckKey`: the
+    /// expanded deck of that key, carried by the first point that has it when it is not the request's.
     public var deck: [String]?
+    /// Set when the design is written into an expanded deck (`ExpandedDeck`): the key of the deck
+    /// to load (the request's `deck` when the keys are equal, else the one a point carries). The
+    /// deck holds the values of the first point with this key; the others are put in by `alter`.
+    public var deckKey: String?
     /// The values and bins of this point under the request's alter plan; nil when it has none.
     public var alter: AlterPlan.Design?
 

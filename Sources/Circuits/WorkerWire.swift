@@ -253,12 +253,13 @@ extension SimulationPoint: JSONWritable, JSONReadable {
         try writer.member("alterValues", ifPresent: alter?.values)
         try writer.member("corner", corner)
         try writer.member("deck", ifPresent: deck)
+        try writer.member("deckKey", ifPresent: deckKey)
         try writer.member("params", params)
         writer.endObject()
     }
 
     public init(from reader: inout JSONReader) throws {
-        var corner: Corner?, params: [ParamValue]?, deck: [String]?, bins: [Int]?, values: [Double]?
+        var corner: Corner?, params: [ParamValue]?, deck: [String]?, deckKey: String?, bins: [Int]?, values: [Double]?
         try reader.object { reader, key in
             switch key {
             case "alterBins": bins = try [Int](from: &reader)
@@ -266,11 +267,13 @@ extension SimulationPoint: JSONWritable, JSONReadable {
             case "corner": corner = try Corner(from: &reader)
             case "params": params = try [ParamValue](from: &reader)
             case "deck": deck = try [String]?(from: &reader)
+            case "deckKey": deckKey = try String?(from: &reader)
             default: try reader.skipValue()
             }
         }
         guard let corner, let params else { throw reader.missing("corner or params") }
         self.init(corner: corner, params: params, deck: deck)
+        self.deckKey = deckKey
         if let bins, let values { alter = AlterPlan.Design(values: values, bins: bins) }
     }
 }

@@ -76,6 +76,7 @@ final class SimulationSession {
 
     /// Puts the simulator into the requested design and corner.
     private func prepare(_ point: SimulationPoint, _ request: SimulationRequest) throws(SpiceError) -> PointResult.Preparation {
+        if let key = point.deckKey, !request.freshLoad { return try prepareExpanded(point, key: key, request) }
         if request.freshLoad {
             guard let deck = point.deck else { throw SpiceError(kind: .deckRejected, message: "fresh load without a deck") }
             loadedKey = nil
@@ -101,20 +102,10 @@ final class SimulationSession {
             return .load
         }
         // (`SIZER_ALTER_PATH=0` in the parent sends no alter values, and so turns this off.)
-        if let target = point.alter, let current = devices, current.bins == target.bins,
-           target.values.count == request.alterTargets.count, current.values.count == target.values.count,
-           changes.allSatisfy({ request.alterCovers.contains($0.name) }) {
-            devices = nil
-            do {
-                for (index, value) in target.values.enumerated() where value.bitPattern != current.values[index].bitPattern {
-                    try simulator.run("\(request.alterTargets[index]) = [ \(SpiceNumber.numparamText(value)) ]",
-                                      failure: .deckRejected)
-                }
-                devices = target
-                return .alter
-            } catch {
-                // Half-altered devices: the reset below builds every one of them again.
-            }
+        // A failed alter leaves the devices unknown: the reset below builds every one of them again.
+        if let target = point.alter, let current = devices, changes.allSatisfy({ request.alterCovers.contains($0.name) }),
+           alter(from: current, to: target, request) {
+            return .alter
         }
         for param in changes {
             guard SpiceNumber.isSafeName(param.name), param.value.isFinite else {
@@ -134,6 +125,50 @@ final class SimulationSession {
         }
         devices = point.alter
         return justLoaded ? .load : .reset
+    }
+
+    /// An expanded deck holds the values of the first point with its key: the point is put in by
+    /// `alter` when that deck is loaded, by loading it (and `alter` from its values) otherwise.
+    private func prepareExpanded(_ point: SimulationPoint, key: String,
+                                 _ request: SimulationRequest) throws(SpiceError) -> PointResult.Preparation {
+        if loadedKey == key, let current = devices, let target = point.alter, alter(from: current, to: target, request) {
+            return .alter
+        }
+        let owner = request.points.first { $0.deckKey == key && ($0.deck != nil || key == request.deckKey) }
+        guard let owner, let deck = key == request.deckKey ? request.deck : owner.deck else {
+            throw SpiceError(kind: .deckRejected, message: "no deck in the request for key \(key)")
+        }
+        loadedKey = nil
+        applied = [:]
+        devices = nil
+        try simulator.load(deck: deck)
+        loadedKey = key
+        devices = owner.alter
+        guard owner.alter != point.alter else { return .load }
+        guard let current = devices, let target = point.alter, alter(from: current, to: target, request) else {
+            loadedKey = nil
+            throw SpiceError(kind: .deckRejected, message: "cannot put the point into the deck of key \(key)")
+        }
+        return .load
+    }
+
+    /// Sets the values that differ between two designs with the same bins; false (and the devices
+    /// unknown) when the designs do not fit the plan or a command fails.
+    private func alter(from current: AlterPlan.Design, to target: AlterPlan.Design,
+                       _ request: SimulationRequest) -> Bool {
+        guard current.bins == target.bins, target.values.count == request.alterTargets.count,
+              current.values.count == target.values.count else { return false }
+        devices = nil
+        do {
+            for (index, value) in target.values.enumerated() where value.bitPattern != current.values[index].bitPattern {
+                try simulator.run("\(request.alterTargets[index]) = [ \(SpiceNumber.numparamText(value)) ]",
+                                  failure: .deckRejected)
+            }
+        } catch {
+            return false
+        }
+        devices = target
+        return true
     }
 
     /// Runs one analysis and copies the vectors the request needs; `keepsOperatingPoint` (an `ac`
