@@ -20,7 +20,7 @@ test: setup ## all tests (real libngspice, real processes)
 	$(SWIFT) test
 
 bench: release ## worker pool vs ngspice -b (same sizings, RSS over 10,000 evaluations); daemon overhead; load
-	$(RELEASE_BIN)/sizer bench sim --circuit two_stage --evaluations 10000 --subprocess-runs 3
+	$(RELEASE_BIN)/sizer bench sim --circuit two_stage --evaluations 10000 --subprocess-runs 3 --compare-decks 4
 	$(RELEASE_BIN)/sizer bench sim --circuit two_stage --evaluations 10000 --subprocess-runs 0 --workload walk --step 0.005
 	$(RELEASE_BIN)/sizer bench daemon --circuit two_stage --turns 30 --rounds 10
 	$(RELEASE_BIN)/sizer bench load --clients 50 --jobs 200

@@ -222,13 +222,13 @@ public struct Circuit: Sendable {
     }
 
     static let alterPathEnabled = ProcessInfo.processInfo.environment["SIZER_ALTER_PATH"] != "0"
-    static let expandedDecksEnabled = ProcessInfo.processInfo.environment["SIZER_EXPANDED_DECKS"] != "0"
+    /// Whether requests use expanded decks by default: `SIZER_EXPANDED_DECKS=0` turns them off.
+    public static let expandedDecksEnabled = ProcessInfo.processInfo.environment["SIZER_EXPANDED_DECKS"] != "0"
 
     /// A request whose points are written into expanded decks (`ExpandedDeck`), one per process
-    /// corner and set of bins; nil when some point cannot be (no plan, a size near a bin edge).
-    /// Set `SIZER_EXPANDED_DECKS=0` to turn it off.
+    /// corner and set of bins; nil when some point cannot be (no plan, a value it cannot evaluate).
     func expandedRequest(values: [String: Double], corners: [Corner]) -> SimulationRequest? {
-        guard Self.expandedDecksEnabled, !corners.isEmpty, case .sky130(let library, _) = models, let plan else { return nil }
+        guard !corners.isEmpty, case .sky130(let library, _) = models, let plan else { return nil }
         let title = "* sizer: \(spec.name)"
         let base = expandedKeyBase.value(for: 0) {
             StableHash.hex(([title, "expanded", library] + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
@@ -292,9 +292,11 @@ public struct Circuit: Sendable {
         return params
     }
 
-    /// A worker request for one design (physical values, already validated) at the given corners.
-    public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false) -> SimulationRequest {
-        if !freshLoad, let expanded = expandedRequest(values: values, corners: corners) { return expanded }
+    /// A worker request for one design (physical values, already validated) at the given corners:
+    /// expanded decks where the alter plan can write them (and `expandedDecks`), else a pruned deck.
+    public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false,
+                        expandedDecks: Bool = Circuit.expandedDecksEnabled) -> SimulationRequest {
+        if !freshLoad, expandedDecks, let expanded = expandedRequest(values: values, corners: corners) { return expanded }
         let pruned = freshLoad ? nil : prunedDeck(values: values)
         let base = pruned?.deck ?? baseDeck
         let plan = freshLoad ? nil : alterPlan

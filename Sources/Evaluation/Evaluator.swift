@@ -18,6 +18,8 @@ public struct PoolEvaluator: Evaluator {
     public let pool: WorkerPool
     /// Check path: load every point from scratch instead of changing parameters.
     public var freshLoad: Bool
+    /// Expanded decks where they apply (see `Circuit.request`); off for side-by-side measurements.
+    public var expandedDecks = Circuit.expandedDecksEnabled
 
     public init(circuit: Circuit, pool: WorkerPool, freshLoad: Bool = false) {
         self.circuit = circuit
@@ -45,7 +47,7 @@ public struct PoolEvaluator: Evaluator {
                 }
                 var mine: [Int] = []
                 for chunk in chunks {
-                    let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad)
+                    let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad, expandedDecks: expandedDecks)
                     let payload = (try? WorkerWire.encode(request)) ?? []
                     let slot = count
                     mine.append(slot)

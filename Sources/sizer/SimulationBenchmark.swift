@@ -12,6 +12,8 @@ struct SimulationBenchmark {
     let workers: Int
     let seed: UInt64
     var workload: Workload = .random
+    /// Rounds of expanded against pruned decks on the same designs, alternating which goes first.
+    var comparisonRounds = 0
 
     /// The sizings: independent uniform draws over the design space (every evaluation changes
     /// model bins, so none can use `alter`), or a walk of small steps, as an optimizer's
@@ -50,6 +52,10 @@ struct SimulationBenchmark {
         var workerRssBeforeBytes: [Int]
         var workerRssAfterBytes: [Int]
         var rssGrowthPct: Double
+        /// Side by side on the same pool and designs, per round: evaluations/s with expanded decks
+        /// and with bin-pruned decks (`SIZER_EXPANDED_DECKS=0`), and the median of their ratios.
+        var expandedVsPrunedRounds: [[Double]]?
+        var expandedVsPrunedRatio: Double?
 
         var summary: String {
             var lines = [
@@ -64,6 +70,10 @@ struct SimulationBenchmark {
                 lines.append(String(format: "ngspice -b, full lib    %.3f evaluations/s (median %.0f ms, %d runs, same result: %@)",
                                     sub, ms, subprocessRuns, (subprocessAgrees ?? false) ? "yes" : "NO"))
                 lines.append(String(format: "ratio                   %.0fx", ratio))
+            }
+            if let rounds = expandedVsPrunedRounds, let ratio = expandedVsPrunedRatio {
+                lines.append("expanded vs pruned      " + rounds.map { String(format: "%.1f/%.1f", $0[0], $0[1]) }
+                    .joined(separator: ", ") + String(format: " evaluations/s (median ratio %.2fx)", ratio))
             }
             lines.append(String(format: "worker RSS              %@ -> %@ MB (%+.1f %%)",
                                 workerRssBeforeBytes.map { String(format: "%.1f", Double($0) / 1e6) }.joined(separator: ","),
@@ -124,6 +134,25 @@ struct SimulationBenchmark {
         }
         let poolSeconds = (ContinuousClock.now - start).seconds
         let rssAfter = await pool.residentBytes
+        var comparison: [[Double]] = []
+        if comparisonRounds > 0 {
+            let sample = Array(designs.prefix(1000))
+            progress("expanded vs pruned decks: \(comparisonRounds) rounds of \(sample.count) evaluations each ...")
+            for round in 0..<comparisonRounds {
+                var rates = [0.0, 0.0]
+                for form in round % 2 == 0 ? [0, 1] : [1, 0] {
+                    var side = evaluator
+                    side.expandedDecks = form == 0
+                    let begin = ContinuousClock.now
+                    for chunkStart in stride(from: 0, to: sample.count, by: 500) {
+                        _ = await side.evaluate(Array(sample[chunkStart..<min(sample.count, chunkStart + 500)]),
+                                                corners: corner, targets: targets)
+                    }
+                    rates[form] = Double(sample.count) / (ContinuousClock.now - begin).seconds
+                }
+                comparison.append(rates)
+            }
+        }
         await pool.shutdown()
 
         let measured = results.filter { $0.outcome == .ok }
@@ -142,6 +171,10 @@ struct SimulationBenchmark {
             preparations: preparations, alterPct: 100 * Double(preparations["alter"] ?? 0) / Double(max(1, results.count)),
             subprocessRuns: subprocessRuns, workerRssBeforeBytes: rssBefore, workerRssAfterBytes: rssAfter,
             rssGrowthPct: 100 * (Double(rssAfter.reduce(0, +)) / Double(max(1, rssBefore.reduce(0, +))) - 1))
+        if !comparison.isEmpty {
+            report.expandedVsPrunedRounds = comparison
+            report.expandedVsPrunedRatio = median(comparison.map { $0[0] / $0[1] })
+        }
 
         if subprocessRuns > 0 {
             progress("ngspice -b with the full SKY130 library: \(subprocessRuns) evaluations ...")

@@ -36,12 +36,16 @@ extension Sizer {
         @Option(help: "Evaluate these designs in order instead (a JSON array of {variable: value} objects, e.g. a job's candidates from the run log).")
         var designs: String?
 
+        @Option(help: "Then this many rounds of 1,000 of the same designs with expanded and with bin-pruned decks, alternating (the speed-up, side by side).")
+        var compareDecks: Int = 0
+
         func validate() throws {
             guard evaluations > 0 else { throw ValidationError("--evaluations must be positive") }
             guard subprocessRuns >= 0 else { throw ValidationError("--subprocess-runs must not be negative") }
             guard workers > 0 else { throw ValidationError("--workers must be positive") }
             guard ["random", "walk"].contains(workload) else { throw ValidationError("--workload must be 'random' or 'walk'") }
             guard step > 0 && step <= 1 else { throw ValidationError("--step must be in (0, 1]") }
+            guard compareDecks >= 0 else { throw ValidationError("--compare-decks must not be negative") }
         }
 
         func run() async throws {
@@ -49,6 +53,7 @@ extension Sizer {
             let circuit = try CircuitCatalog(paths: paths).circuit(named: self.circuit)
             var benchmark = SimulationBenchmark(circuit: circuit, paths: paths, workers: workers, seed: seed)
             if workload == "walk" { benchmark.workload = .walk(step: step) }
+            benchmark.comparisonRounds = compareDecks
             if let path = designs {
                 guard let data = FileManager.default.contents(atPath: path),
                       let list = try? JSONDecoder().decode([[String: Double]].self, from: data), !list.isEmpty else {
