@@ -248,11 +248,18 @@ public struct AlterPlan: Sendable {
 
     /// nil when some value cannot be evaluated here.
     func evaluate(params: [ParamValue], process: String) -> Evaluation? {
-        guard var scope = globals[process] else { return nil }
+        guard let library = globals[process] else { return nil }
         var given: [String: Double] = [:]
         for p in params { given[p.name] = p.value }
+        // The template's parameters over the library's (hundreds: not copied per design); one
+        // that cannot be evaluated hides the library's of the same name.
+        var top: [String: Double?] = [:]
+        let scope: (String) -> Double? = { name in
+            if let entry = top[name] { return entry }
+            return library[name]
+        }
         for (name, expression) in parameters {
-            if let value = given[name] ?? expression.value(scope) { scope[name] = value } else { scope[name] = nil }
+            top[name] = .some(given[name] ?? expression.value(scope))
         }
         // Each FET's subcircuit parameters: the instance line's values, then the defaults in order.
         var locals: [[String: Double]] = []
@@ -261,7 +268,7 @@ public struct AlterPlan: Sendable {
             let type = types[fet.type]!
             // The subcircuit's own parameters hide the global ones of the same name.
             var local: [String: Double] = [:]
-            let lookup: (String) -> Double? = { local[$0] ?? scope[$0] }
+            let lookup: (String) -> Double? = { local[$0] ?? scope($0) }
             for (name, expression) in fet.overrides {
                 guard let value = expression.value(scope) else { return nil }
                 local[name] = value

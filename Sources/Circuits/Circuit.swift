@@ -248,7 +248,11 @@ public struct Circuit: Sendable {
             // temperature is an option).
             let supply = design == nil ? "|\(corner.supplyV)" : ""
             var point = SimulationPoint(corner: corner, params: params)
-            point.deckKey = StableHash.hex("\(base)|\(corner.process)\(supply)|\(candidates)|\(shared)")
+            var structure = ""
+            for (bins, share) in zip(candidates, shared) {
+                structure += bins.map(String.init).joined(separator: ",") + (share ? "=;" : ";")
+            }
+            point.deckKey = StableHash.hex("\(base)|\(corner.process)\(supply)|\(structure)")
             point.alter = design
             if written.insert(point.deckKey!).inserted {
                 guard let deck = plan.expandedDeck(title: title, evaluation: evaluation, candidates: candidates, shared: shared,

@@ -171,11 +171,25 @@ public enum SpiceNumber {
     /// The text numparam writes for a computed value (`%.15e`): a value sent in this form goes
     /// through the same number parser as the value a fresh load would have read.
     public static func numparamText(_ value: Double) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer in
-            _ = withVaList([value]) { vsnprintf(buffer.baseAddress!, 40, "%.15e", $0) }
+        // An expanded deck writes a few hundred values per design, most of them 0 or 1.
+        if value == 0 && value.sign == .plus { return "0.000000000000000e+00" }
+        if value == 1 { return "1.000000000000000e+00" }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { buffer in
+            if let strfromd = Self.strfromd {
+                _ = strfromd(buffer.baseAddress!, 40, "%.15e", value)
+            } else {
+                _ = withVaList([value]) { vsnprintf(buffer.baseAddress!, 40, "%.15e", $0) }
+            }
             return String(cString: buffer.baseAddress!)
         }
     }
+
+    /// glibc's `strfromd` (C23): printf's conversion without a variadic call, which from Swift
+    /// needs a `CVarArg` array and dynamic casts that cost more than the conversion. Swift's Glibc
+    /// module does not declare it, so it is looked up once.
+    private typealias StringFromDouble = @convention(c) (UnsafeMutablePointer<CChar>?, Int, UnsafePointer<CChar>?, Double) -> Int32
+    private static let strfromd: StringFromDouble? = dlsym(dlopen(nil, RTLD_NOW), "strfromd")
+        .map { unsafeBitCast($0, to: StringFromDouble.self) }
 
     /// Names that may appear in commands: `[a-z_][a-z0-9_]*`.
     public static func isSafeName(_ name: String) -> Bool {

@@ -43,14 +43,19 @@ public enum WorkerWire {
                                                   opProbes: request.opProbes, alterTargets: request.alterTargets,
                                                   alterCovers: request.alterCovers))
         bytes.append(newline)
+        bytes.reserveCapacity(bytes.count + request.deck.reduce(0) { $0 + $1.utf8.count + 1 })
         for (index, line) in request.deck.enumerated() {
+            if index > 0 { bytes.append(newline) }
+            let start = bytes.count
+            bytes.append(contentsOf: line.utf8)
             // Netlist lines never hold a newline (templates are read line by line); refuse one
-            // rather than let it split a card in two.
-            guard !line.utf8.contains(newline) else {
+            // rather than let it split a card in two (memchr: model cards are kilobytes long).
+            let holdsNewline = bytes.withUnsafeBufferPointer {
+                memchr($0.baseAddress! + start, Int32(newline), $0.count - start) != nil
+            }
+            guard !holdsNewline else {
                 throw MalformedRequest(description: "deck line \(index + 1) contains a newline")
             }
-            if index > 0 { bytes.append(newline) }
-            bytes.append(contentsOf: line.utf8)
         }
         return bytes
     }

@@ -133,6 +133,20 @@ import WorkerPool
         #expect(compared >= 10)
     }
 
+    /// Values are written as numparam writes them, printf's `%.15e` (through `strfromd`, with
+    /// 0 and 1 spelled out): compared with Foundation's printf on values of every kind.
+    @Test func valuesAreWrittenAsPrintfWritesThem() {
+        var generator = SplitMix64(seed: 3)
+        var values: [Double] = [0, -0.0, 1, -1, 0.1, 1e-300, .leastNonzeroMagnitude, 1.7976931348623157e308, 123456789.125, 2.5e-6]
+        for _ in 0..<2000 {
+            let exponent = Int(generator.nextUnit() * 60) - 30
+            values.append((generator.nextUnit() - 0.5) * pow(10, Double(exponent)))
+        }
+        for value in values {
+            #expect(SpiceNumber.numparamText(value) == String(format: "%.15e", value), "\(value)")
+        }
+    }
+
     static func results(_ request: SimulationRequest, _ pool: WorkerPool, _ circuit: Circuit) async throws -> [PointResult] {
         let reply = await pool.submit(try WorkerWire.encode(request), timeout: circuit.timeout)
         guard case .reply(let bytes, _) = reply else { throw CircuitError(file: "pool", "no reply: \(reply)") }
