@@ -31,13 +31,15 @@ import Testing
     @Test func everyFieldSurvivesTheWireAndTheCircuitPartIsNeverStale() throws {
         // Requests of two circuits, alternating: each end keeps only its last circuit part.
         let circuits = try ["two_stage", "ldo", "two_stage", "ota_l1", "ota_l1"].map { try TestPaths.circuit($0) }
-        var altered = 0
+        var altered = 0, pointDecks = 0
         for (round, circuit) in circuits.enumerated() {
             var design = circuit.space.nominal
             if let name = circuit.spec.variables.first?.name { design[name] = circuit.spec.variables.first!.max }
             // Lengths off the bin edges, so that the two-stage points carry alter values.
             for name in ["l1", "l3", "l5", "l6"] where design[name] != nil { design[name]! *= 1.13 }
-            let corners = [circuit.nominalCorner, Corner(process: "tt", temperatureC: -40.5, supplyV: 1.62)]
+            var corners = [circuit.nominalCorner, Corner(process: "tt", temperatureC: -40.5, supplyV: 1.62)]
+            // A second process corner: its expanded deck travels on its point.
+            if circuit.spec.models == "sky130" { corners.append(Corner(process: "ff", temperatureC: 125, supplyV: 1.98)) }
             let request = circuit.request(values: design, corners: corners, freshLoad: round == 4)
             let decoded = try WorkerWire.decodeRequest(try WorkerWire.encode(request))
             #expect(decoded.deckKey == request.deckKey && decoded.deck == request.deck)
@@ -47,11 +49,13 @@ import Testing
             #expect(decoded.points.map(\.corner) == request.points.map(\.corner))
             #expect(decoded.points.map(\.params) == request.points.map(\.params))
             #expect(decoded.points.map(\.deck) == request.points.map(\.deck))
+            #expect(decoded.points.map(\.deckKey) == request.points.map(\.deckKey))
+            pointDecks += request.points.filter { $0.deckKey != nil && $0.deck != nil }.count
             #expect(decoded.points.map(\.alter) == request.points.map(\.alter))
             #expect(decoded.alterTargets == request.alterTargets && decoded.alterCovers == request.alterCovers)
             altered += request.points.filter { $0.alter != nil }.count
         }
-        #expect(altered >= 2)
+        #expect(altered >= 2 && pointDecks == 2)
     }
 
     /// The worker runs alter targets as commands: a request that brings anything else is refused.
