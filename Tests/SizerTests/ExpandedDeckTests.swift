@@ -94,8 +94,9 @@ import WorkerPool
     }
 
     /// The rules that depend on the netlist: a pair whose lines are not neighbours gets two cards
-    /// (sharing would reorder ngspice's instance lists), and a subcircuit's devices carry `m` only
-    /// when one of its instances sets it. Checked against fresh loads of the full library.
+    /// (sharing would reorder ngspice's instance lists), a subcircuit's devices carry `m` only when
+    /// one of its instances sets it, and fingers divide the width that picks the bin. Checked
+    /// against fresh loads of the full library.
     @Test func reorderedPairsAndMultipliersEqualFreshLoads() async throws {
         let base = try TestPaths.circuit("two_stage")
         var lines = try String(contentsOfFile: TestPaths.repository + "/netlists/two_stage.cir", encoding: .utf8)
@@ -106,7 +107,8 @@ import WorkerPool
         lines = lines.map { line in
             guard line.hasPrefix("xm") else { return line }
             if line.contains("nfet") { return line.replacingOccurrences(of: " m=1", with: "") }
-            return line.hasPrefix("xm6 ") ? line.replacingOccurrences(of: " m=1", with: " m=2") : line
+            // xm6: two fingers (bins are chosen by the width per finger) and a multiplier of 2.
+            return line.hasPrefix("xm6 ") ? line.replacingOccurrences(of: " nf=1 m=1", with: " nf=2 m=2") : line
         }
         let scratch = try ScratchCircuits()
         let spec = try String(contentsOfFile: base.specPath, encoding: .utf8)
@@ -116,11 +118,12 @@ import WorkerPool
         #expect(request.deck.filter { $0.hasPrefix(".model") }.count == 6)
         #expect(request.deck.contains { $0.hasPrefix("m.xm2.") && $0.contains(" xm2:nshort_model ") })
         #expect(request.deck.filter { $0.hasPrefix("m.") && $0.contains(" m=") }.count == 3)
-        #expect(request.deck.contains { $0.hasPrefix("m.xm6.") && $0.hasSuffix(" m=2.000000000000000e+00") })
+        #expect(request.deck.contains { $0.hasPrefix("m.xm6.") && $0.contains(" nf=2.000000000000000e+00 ")
+            && $0.hasSuffix(" m=2.000000000000000e+00") })
         let pool = try await TestPaths.pool(workers: 1)
         var generator = SplitMix64(seed: 5)
         var compared = 0
-        for _ in 0..<10 {
+        for _ in 0..<20 {
             let values = circuit.space.physical((0..<circuit.space.dimension).map { _ in generator.nextUnit() })
             let fast = try await Self.results(circuit.request(values: values, corners: corners), pool, circuit)
             let fresh = try await Self.results(circuit.request(values: values, corners: corners, freshLoad: true), pool, circuit)
@@ -130,7 +133,7 @@ import WorkerPool
             }
         }
         await pool.shutdown()
-        #expect(compared >= 10)
+        #expect(compared >= 20)
     }
 
     /// Values are written as numparam writes them, printf's `%.15e` (through `strfromd`, with
