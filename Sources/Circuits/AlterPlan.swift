@@ -22,7 +22,8 @@ public struct AlterPlan: Sendable {
     /// Top-level parameters whose changes the targets carry; others (process corner) need `reset`.
     public let covers: [String]
 
-    /// The per-design values: one per target, and per FET the index of its bin in the library.
+    /// The per-design values: one per target, and per FET the index of its bin in the library
+    /// (-1 in expanded decks for a device near a bin edge, whose size the deck's key then fixes).
     public struct Design: Sendable, Equatable, Codable {
         public var values: [Double]
         public var bins: [Int]

@@ -239,19 +239,25 @@ public struct Circuit: Sendable {
         for corner in corners {
             let params = parameters(values: values, corner: corner)
             guard let evaluation = plan.evaluate(params: params, process: corner.process) else { return nil }
-            let bins = evaluation.bins.compactMap { $0 }
-            let design = alter && bins.count == evaluation.bins.count ? AlterPlan.Design(values: evaluation.values, bins: bins) : nil
+            // A device near a bin edge has no known bin (-1): ngspice chooses among the bins its
+            // card list keeps, by its size, which the key then names, so that `alter` between
+            // points of one key never changes it (a PVT sweep of such a design still alters).
+            let design = alter ? AlterPlan.Design(values: evaluation.values, bins: evaluation.bins.map { $0 ?? -1 }) : nil
             let candidates = plan.candidateBins(evaluation)
             let shared = plan.sharedModels(evaluation, candidates: candidates)
-            // Points of one key share a deck and differ by `alter`; without it (a size near a bin
-            // edge, or the alter path off) by nothing: the supply is then part of the key (the
-            // temperature is an option).
-            let supply = design == nil ? "|\(corner.supplyV)" : ""
             var point = SimulationPoint(corner: corner, params: params)
             var structure = ""
-            for (bins, share) in zip(candidates, shared) {
-                structure += bins.map(String.init).joined(separator: ",") + (share ? "=;" : ";")
+            for (index, (bins, share)) in zip(candidates, shared).enumerated() {
+                structure += bins.map(String.init).joined(separator: ",") + (share ? "=" : "")
+                if evaluation.bins[index] == nil {
+                    let size = evaluation.sizes[index]
+                    structure += "@" + [size.lengthUm, size.widthUm, size.fingers].map { "\(($0 ?? .nan).bitPattern)" }.joined(separator: ",")
+                }
+                structure += ";"
             }
+            // Points of one key share a deck and differ by `alter`; with the alter path off, by
+            // nothing: the supply is then part of the key (the temperature is an option).
+            let supply = alter ? "" : "|\(corner.supplyV)"
             point.deckKey = StableHash.hex("\(base)|\(corner.process)\(supply)|\(structure)")
             point.alter = design
             if written.insert(point.deckKey!).inserted {

@@ -42,16 +42,33 @@ import WorkerPool
     }
 
     /// Near a bin edge the parent cannot tell which bin ngspice takes: the device's copy keeps
-    /// every bin it could take, in library order, as a pruned deck does, and there is no alter.
+    /// every bin it could take, in library order, as a pruned deck does; its bin is unknown (-1)
+    /// and its size is part of the key, so another size near the edge is another deck.
     @Test func aSizeOnABinEdgeKeepsTheBinsItCouldTake() throws {
         let circuit = try TestPaths.circuit("two_stage")
         var design = AlterPlanTests.offEdges(circuit)
         design["l1"] = 0.5
         let request = circuit.request(values: design, corners: [circuit.nominalCorner])
-        #expect(request.points[0].deckKey != nil && request.points[0].alter == nil)
+        #expect(request.points[0].deckKey != nil && request.points[0].alter?.bins[2] == -1)
         let xm1 = request.deck.filter { $0.hasPrefix(".model xm1:") }.map { $0.split(separator: " ")[1] }
         #expect(xm1.count == 2, "\(xm1)")
         #expect(!request.deck.contains { $0.hasPrefix(".model xm2:") })
+        design["l1"] = 0.5 + 1e-9
+        let nearby = circuit.request(values: design, corners: [circuit.nominalCorner])
+        #expect(nearby.points[0].alter?.bins[2] == -1 && nearby.deckKey != request.deckKey)
+        design["cc"] = 3e-12
+        design["l1"] = 0.5
+        #expect(circuit.request(values: design, corners: [circuit.nominalCorner]).deckKey == request.deckKey)
+    }
+
+    /// The nominal `two_stage` has lengths on bin edges: its PVT sweep still goes through `alter`
+    /// within each process corner, and every corner equals its fresh load.
+    @Test func aSweepOfADesignOnABinEdgeAltersAndEqualsFreshLoads() async throws {
+        let circuit = try TestPaths.circuit("two_stage")
+        let corners = try circuit.corners("all")
+        let (fast, _) = try await FastPathTests.fastAndFresh(circuit, circuit.space.nominal, corners)
+        let processes = Set(corners.map(\.process)).count
+        #expect(fast.corners.filter { $0.preparation == .alter }.count == corners.count - processes)
     }
 
     /// A corner list over several processes carries one deck per process, each on the first
