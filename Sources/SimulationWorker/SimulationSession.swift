@@ -79,19 +79,12 @@ final class SimulationSession {
         if let key = point.deckKey, !request.freshLoad { return try prepareExpanded(point, key: key, request) }
         if request.freshLoad {
             guard let deck = point.deck else { throw SpiceError(kind: .deckRejected, message: "fresh load without a deck") }
-            loadedKey = nil
-            applied = [:]
-            devices = nil
-            try simulator.load(deck: deck)
+            try load(deck, key: nil)
             return .load
         }
         var justLoaded = false
         if loadedKey != request.deckKey {
-            loadedKey = nil
-            applied = [:]
-            devices = nil
-            try simulator.load(deck: request.deck)
-            loadedKey = request.deckKey
+            try load(request.deck, key: request.deckKey)
             for param in request.deckParams ?? [] { applied[param.name] = param.value }
             justLoaded = true
         }
@@ -138,11 +131,7 @@ final class SimulationSession {
         guard let owner, let deck = key == request.deckKey ? request.deck : owner.deck else {
             throw SpiceError(kind: .deckRejected, message: "no deck in the request for key \(key)")
         }
-        loadedKey = nil
-        applied = [:]
-        devices = nil
-        try simulator.load(deck: deck)
-        loadedKey = key
+        try load(deck, key: key)
         devices = owner.alter
         guard owner.alter != point.alter else { return .load }
         guard let current = devices, let target = point.alter, alter(from: current, to: target, request) else {
@@ -150,6 +139,16 @@ final class SimulationSession {
             throw SpiceError(kind: .deckRejected, message: "cannot put the point into the deck of key \(key)")
         }
         return .load
+    }
+
+    /// Loads a deck, forgetting first what the simulator held, so that a failed load leaves no
+    /// stale key, parameters or devices behind.
+    private func load(_ deck: [String], key: String?) throws(SpiceError) {
+        loadedKey = nil
+        applied = [:]
+        devices = nil
+        try simulator.load(deck: deck)
+        loadedKey = key
     }
 
     /// Sets the values that differ between two designs with the same bins; false (and the devices
