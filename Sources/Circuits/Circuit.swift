@@ -14,10 +14,9 @@ public struct Circuit: Sendable {
     /// Pruned model lines per bin selection.
     private let prunedModels = BoundedCache<BinnedModelLibrary.Selection, [String]>(capacity: 256)
     private let deviceSizes = BoundedCache<Int, DeviceSizes>(capacity: 1)
-    private let prunedKeyBase = BoundedCache<Int, String>(capacity: 1)
+    private let deckKeyBase = BoundedCache<Int, String>(capacity: 1)
     private let baseDeckKey = BoundedCache<Int, String>(capacity: 1)
     private let alterPlanCache = BoundedCache<Int, AlterPlan?>(capacity: 1)
-    private let expandedKeyBase = BoundedCache<Int, String>(capacity: 1)
 
     public var name: String { spec.name }
 
@@ -196,13 +195,19 @@ public struct Circuit: Sendable {
         let title = "* sizer: \(spec.name)"
         // Candidates share a few bin selections: keep their model lines.
         let models = prunedModels.value(for: selection) { library.lines(selection) }
-        // The key names the circuit (title, netlist, fixed values, library) and the bins: hashing
-        // the whole deck per candidate cost more than building it.
-        let base = prunedKeyBase.value(for: 0) {
-            StableHash.hex(([title, library.directory] + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
-        }
-        let key = StableHash.hex("\(base)|\(selection.process)|\(selection.bins)")
+        // The key names the circuit and the bins: hashing the whole deck per candidate cost more
+        // than building it.
+        let key = StableHash.hex("\(keyBase)|pruned|\(selection.process)|\(selection.bins)")
         return ([title] + models + template.lines(overriding: written) + [".end"], key, params)
+    }
+
+    /// What every deck key of this circuit starts with: a hash of its title, model library and
+    /// netlist with the fixed values (pruned and expanded keys then name their own structure).
+    private var keyBase: String {
+        deckKeyBase.value(for: 0) {
+            StableHash.hex((["* sizer: \(spec.name)", models.includeLine(process: nominalCorner.process)]
+                            + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
+        }
     }
 
     static let binPruningEnabled = ProcessInfo.processInfo.environment["SIZER_BIN_PRUNING"] != "0"
@@ -228,11 +233,8 @@ public struct Circuit: Sendable {
     /// A request whose points are written into expanded decks (`ExpandedDeck`), one per process
     /// corner and set of bins; nil when some point cannot be (no plan, a value it cannot evaluate).
     func expandedRequest(values: [String: Double], corners: [Corner]) -> SimulationRequest? {
-        guard !corners.isEmpty, case .sky130(let library, _) = models, let plan else { return nil }
+        guard !corners.isEmpty, case .sky130 = models, let plan else { return nil }
         let title = "* sizer: \(spec.name)"
-        let base = expandedKeyBase.value(for: 0) {
-            StableHash.hex(([title, "expanded", library] + template.lines(overriding: spec.fixed ?? [:])).joined(separator: "\n"))
-        }
         let alter = Self.alterPathEnabled
         var points: [SimulationPoint] = []
         var written = Set<String>()
@@ -258,7 +260,7 @@ public struct Circuit: Sendable {
             // Points of one key share a deck and differ by `alter`; with the alter path off, by
             // nothing: the supply is then part of the key (the temperature is an option).
             let supply = alter ? "" : "|\(corner.supplyV)"
-            point.deckKey = StableHash.hex("\(base)|\(corner.process)\(supply)|\(structure)")
+            point.deckKey = StableHash.hex("\(keyBase)|expanded|\(corner.process)\(supply)|\(structure)")
             point.alter = design
             if written.insert(point.deckKey!).inserted {
                 guard let deck = plan.expandedDeck(title: title, evaluation: evaluation, candidates: candidates, shared: shared,
