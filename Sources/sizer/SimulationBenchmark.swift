@@ -121,17 +121,21 @@ struct SimulationBenchmark {
                               launch: .simulationWorker())
         try await pool.start()
         let evaluator = PoolEvaluator(circuit: circuit, pool: pool)
+        // Chunks keep memory bounded; each chunk keeps every worker busy.
+        func evaluateInChunks(_ evaluator: PoolEvaluator, _ designs: [[String: Double]]) async -> [DesignEvaluation] {
+            var results: [DesignEvaluation] = []
+            for chunkStart in stride(from: 0, to: designs.count, by: 500) {
+                let chunk = Array(designs[chunkStart..<min(designs.count, chunkStart + 500)])
+                results += await evaluator.evaluate(chunk, corners: corner, targets: targets)
+            }
+            return results
+        }
         // Warm-up: every worker loads the deck once.
         _ = await evaluator.evaluate(Array(designs.prefix(workers)), corners: corner, targets: targets)
         let rssBefore = await pool.residentBytes
         progress("pool: \(evaluations) evaluations on \(workers) workers ...")
         let start = ContinuousClock.now
-        var results: [DesignEvaluation] = []
-        // Chunks keep memory bounded and show progress; each chunk keeps every worker busy.
-        for chunkStart in stride(from: 0, to: designs.count, by: 500) {
-            let chunk = Array(designs[chunkStart..<min(designs.count, chunkStart + 500)])
-            results += await evaluator.evaluate(chunk, corners: corner, targets: targets)
-        }
+        let results = await evaluateInChunks(evaluator, designs)
         let poolSeconds = (ContinuousClock.now - start).seconds
         let rssAfter = await pool.residentBytes
         var comparison: [[Double]] = []
@@ -144,10 +148,7 @@ struct SimulationBenchmark {
                     var side = evaluator
                     side.expandedDecks = form == 0
                     let begin = ContinuousClock.now
-                    for chunkStart in stride(from: 0, to: sample.count, by: 500) {
-                        _ = await side.evaluate(Array(sample[chunkStart..<min(sample.count, chunkStart + 500)]),
-                                                corners: corner, targets: targets)
-                    }
+                    _ = await evaluateInChunks(side, sample)
                     rates[form] = Double(sample.count) / (ContinuousClock.now - begin).seconds
                 }
                 comparison.append(rates)
