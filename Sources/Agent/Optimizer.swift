@@ -1,11 +1,5 @@
 import SizerCore
 
-/// What a design variable is; lets a policy share weights across variables of one kind
-/// (and, later, across circuits of different sizes).
-public enum VariableKind: String, Codable, Sendable, CaseIterable {
-    case width, length, current, capacitance, resistance, voltage, other
-}
-
 /// The fixed part of a sizing run: the same at every turn.
 public struct SizingTask: Codable, Sendable, Hashable {
     public struct Variable: Codable, Sendable, Hashable {

@@ -211,7 +211,10 @@ public struct Dispatcher: Sendable {
         register(JobsHistory.self) { params, _, _ in try service.history(params.id) }
         register(JobsReplay.self) { params, _, _ in try await service.replay(params.id) }
         register(JobsWatch.self) { params, _, notify in
-            let events = try await service.watch(params.id)
+            let (started, events) = try await service.watch(params.id)
+            if let started {
+                await notify(RPCNotification(method: WatchStarted.method, params: try WireCoding.value(started)))
+            }
             for await event in events {
                 await notify(RPCNotification(method: TurnEvent.method, params: try WireCoding.value(event)))
             }

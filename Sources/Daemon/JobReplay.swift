@@ -15,7 +15,7 @@ public struct JobReplay: Sendable {
 
     public init() {}
 
-    public func run(job: JobRecord, turns: [LoggedTurn], evaluator: any Evaluator) async -> JobsReplay.Result {
+    public func run(job: Job, turns: [TurnResult], evaluator: any Evaluator) async -> JobsReplay.Result {
         let circuit = evaluator.circuit
         let corners = (try? circuit.corners(job.corners.joined(separator: ","))) ?? [circuit.nominalCorner]
         var details: [JobsReplay.Mismatch] = []
@@ -26,13 +26,13 @@ public struct JobReplay: Sendable {
             let replayed = await evaluator.evaluate(turn.candidates.map(\.design), corners: corners, targets: job.targets)
             for (logged, fresh) in zip(turn.candidates, replayed) {
                 count += 1
-                let record = CandidateRecord(position: logged.position, x: logged.x, evaluation: fresh)
+                let record = EvaluatedCandidate(index: logged.index, x: logged.x, evaluation: fresh)
                 let differences = compare(logged, record)
                 maxRewardDifference = max(maxRewardDifference, abs(logged.reward - record.reward))
                 if !differences.isEmpty {
                     mismatched += 1
                     for (field, old, new) in differences where details.count < 100 {
-                        details.append(.init(turn: turn.turn, index: logged.position, field: field, logged: old, replayed: new))
+                        details.append(.init(turn: turn.turn, index: logged.index, field: field, logged: old, replayed: new))
                     }
                 }
             }
@@ -41,7 +41,7 @@ public struct JobReplay: Sendable {
                                  maxRewardDifference: maxRewardDifference, details: details)
     }
 
-    func compare(_ logged: CandidateRecord, _ fresh: CandidateRecord) -> [(String, String, String)] {
+    func compare(_ logged: EvaluatedCandidate, _ fresh: EvaluatedCandidate) -> [(String, String, String)] {
         var differences: [(String, String, String)] = []
         if logged.outcome != fresh.outcome {
             differences.append(("outcome", logged.outcome.rawValue, fresh.outcome.rawValue))
@@ -73,7 +73,7 @@ extension SizingService {
     func replay(_ id: Int64) async throws(RPCError) -> JobsReplay.Result {
         try await { () async throws(RPCError) -> JobsReplay.Result in
             guard let job = try? store.job(id: id) else { throw RPCError(.notFound, "no job \(id)") }
-            let turns: [LoggedTurn]
+            let turns: [TurnResult]
             do { turns = try store.turns(jobID: id) } catch { throw RPCError(.internalError, "database error: \(error)") }
             let circuit = try circuit(named: job.circuit)
             guard circuit.contentHash == job.specHash else {

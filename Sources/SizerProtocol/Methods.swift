@@ -141,8 +141,8 @@ public enum Eval: RPCMethod {
     }
     public struct Result: Codable, Sendable {
         public var jobId: Int64
-        public var results: [CandidateResult]
-        public init(jobId: Int64, results: [CandidateResult]) {
+        public var results: [EvaluatedCandidate]
+        public init(jobId: Int64, results: [EvaluatedCandidate]) {
             self.jobId = jobId
             self.results = results
         }
@@ -235,12 +235,26 @@ public enum JobsHistory: RPCMethod {
     }
 }
 
-/// Streams `jobs.turn` notifications (params: `TurnEvent`) until the job ends, then answers
-/// with the final job.
+/// Sends one `jobs.watching` notification (params: `WatchStarted`) once the subscription is in
+/// place, then streams `jobs.turn` notifications (params: `TurnEvent`) until the job ends, then
+/// answers with the final job. A job already finished gets no `jobs.watching`, only the answer.
 public enum JobsWatch: RPCMethod {
     public static let name = "jobs.watch"
     public typealias Params = JobID
     public typealias Result = JobInfo
+}
+
+/// The params of the `jobs.watching` notification: every turn committed after it is streamed.
+public struct WatchStarted: Codable, Sendable, Hashable {
+    public static let method = "jobs.watching"
+    public var jobId: Int64
+    /// Turns already committed when the subscription began (the next streamed turn's number).
+    public var turns: Int
+
+    public init(jobId: Int64, turns: Int) {
+        self.jobId = jobId
+        self.turns = turns
+    }
 }
 
 /// The params of a `jobs.turn` notification.

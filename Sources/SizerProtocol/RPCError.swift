@@ -48,6 +48,8 @@ public enum RPCErrorCode: Int, Codable, Sendable, CaseIterable {
     /// The run log cannot be written (disk full, file size limit, read-only file or file system, I/O
     /// error): the request was not recorded. Reads still work; retry once the storage is writable.
     case storageUnavailable = -32008
+    /// The job was cancelled: its agent stops working on it (nothing of the refused turn was recorded).
+    case jobCancelled = -32009
 }
 
 /// An error that knows its wire form; the daemon applies it in one place.

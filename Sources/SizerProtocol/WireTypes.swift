@@ -1,21 +1,7 @@
+import Foundation
 import SizerCore
 
-/// Where a job stands. `queued -> running -> done | failed | cancelled`; a lapsed lease sends a
-/// running job back to `queued`.
-public enum JobStatus: String, Codable, Sendable, CaseIterable {
-    case queued, running, done, failed, cancelled
-
-    public var isFinal: Bool { self == .done || self == .failed || self == .cancelled }
-}
-
-/// Why a job exists: a sizing run, a one-off `eval`, a training episode of the agent, or a run of
-/// `sizer-agent bench`. Only `sizing` jobs are handed to any agent; the others are claimed by id
-/// by the process that submitted them.
-public enum JobKind: String, Codable, Sendable, CaseIterable {
-    case sizing, eval, training, benchmark
-}
-
-/// A job as every method reports it.
+/// A job as every method reports it: the run log's `Job` without its lease token.
 public struct JobInfo: Codable, Sendable, Hashable {
     public var id: Int64
     public var kind: JobKind
@@ -42,6 +28,18 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var createdAt: Double
     public var startedAt: Double?
     public var finishedAt: Double?
+
+    /// The job as clients may see it: the lease token stays in the daemon.
+    public init(_ job: Job) {
+        self.init(id: job.id, kind: job.kind, circuit: job.circuit, optimizer: job.optimizer, budget: job.budget,
+                  groupSize: job.groupSize, seed: job.seed, targets: job.targets, targetSource: job.targetSource,
+                  corners: job.corners,
+                  config: job.configJSON.flatMap { try? SizerJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) },
+                  status: job.status, simulationsUsed: job.simulationsUsed, turns: job.turns,
+                  bestReward: job.bestReward, meetsAllSpecs: job.meetsAllSpecs,
+                  simulationsToSuccess: job.simulationsToSuccess, agent: job.agent, error: job.error,
+                  createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt)
+    }
 
     public init(id: Int64, kind: JobKind, circuit: String, optimizer: String, budget: Int, groupSize: Int, seed: Int64,
                 targets: [SpecTarget], targetSource: String, corners: [String], config: JSONValue?, status: JobStatus,
@@ -72,86 +70,18 @@ public struct JobInfo: Codable, Sendable, Hashable {
     }
 }
 
-/// The result of one corner of one candidate.
-public struct CornerResult: Codable, Sendable, Hashable {
-    public var corner: String
-    public var outcome: EvalOutcome
-    public var metrics: Metrics
-    public var errors: [String]
-    public var simSeconds: Double
-
-    public init(corner: String, outcome: EvalOutcome, metrics: Metrics, errors: [String], simSeconds: Double) {
-        self.corner = corner
-        self.outcome = outcome
-        self.metrics = metrics
-        self.errors = errors
-        self.simSeconds = simSeconds
-    }
-}
-
-/// One evaluated candidate, as logged.
-public struct CandidateResult: Codable, Sendable, Hashable {
-    /// Position in its turn.
-    public var index: Int
-    /// The design in [0, 1]^d (nil for `eval` designs given in physical units only).
-    public var x: [Double]?
-    /// Physical values by variable name.
-    public var design: [String: Double]
-    public var outcome: EvalOutcome
-    public var reward: Double
-    public var meetsAllSpecs: Bool
-    /// Worst case over the corners.
-    public var metrics: Metrics
-    public var specs: [SpecResult]
-    public var message: String?
-    public var simSeconds: Double
-    public var worker: Int?
-    public var corners: [CornerResult]
-
-    public init(index: Int, x: [Double]?, design: [String: Double], outcome: EvalOutcome, reward: Double,
-                meetsAllSpecs: Bool, metrics: Metrics, specs: [SpecResult], message: String?, simSeconds: Double,
-                worker: Int?, corners: [CornerResult]) {
-        self.index = index
-        self.x = x
-        self.design = design
-        self.outcome = outcome
-        self.reward = reward
-        self.meetsAllSpecs = meetsAllSpecs
-        self.metrics = metrics
-        self.specs = specs
-        self.message = message
-        self.simSeconds = simSeconds
-        self.worker = worker
-        self.corners = corners
-    }
-
-    /// Signed normalized margins in spec order (positive = met).
-    public var margins: [Double?] { specs.map(\.margin) }
-}
-
-/// One committed turn of a job.
-public struct TurnResult: Codable, Sendable, Hashable {
-    public var turn: Int
-    public var candidates: [CandidateResult]
-
-    public init(turn: Int, candidates: [CandidateResult]) {
-        self.turn = turn
-        self.candidates = candidates
-    }
-}
 
 /// A design variable as clients see it.
 public struct VariableInfo: Codable, Sendable, Hashable {
     public var name: String
     public var unit: String?
-    /// `width`, `length`, `current`, `capacitance`, `resistance`, `voltage` or `other`.
-    public var kind: String
+    public var kind: VariableKind
     public var min: Double
     public var max: Double
     public var scale: String
     public var nominal: Double
 
-    public init(name: String, unit: String?, kind: String, min: Double, max: Double, scale: String, nominal: Double) {
+    public init(name: String, unit: String?, kind: VariableKind, min: Double, max: Double, scale: String, nominal: Double) {
         self.name = name
         self.unit = unit
         self.kind = kind
@@ -211,51 +141,8 @@ public enum CornerSelection: Codable, Sendable, Hashable {
     }
 }
 
-import Foundation
 
 // MARK: - Fast JSON for the reply of every turn (see `JSONWriter`)
-
-extension CornerResult: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
-        writer.beginObject()
-        try writer.member("corner", corner)
-        try writer.member("errors", errors)
-        try writer.member("metrics", metrics)
-        try writer.member("outcome", outcome)
-        try writer.member("sim_seconds", simSeconds)
-        writer.endObject()
-    }
-}
-
-extension CandidateResult: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
-        writer.beginObject()
-        try writer.member("corners", corners)
-        try writer.member("design", design)
-        try writer.member("index", index)
-        try writer.member("meets_all_specs", meetsAllSpecs)
-        try writer.member("message", ifPresent: message)
-        try writer.member("metrics", metrics)
-        try writer.member("outcome", outcome)
-        try writer.member("reward", reward)
-        try writer.member("sim_seconds", simSeconds)
-        try writer.member("specs", specs)
-        try writer.member("worker", ifPresent: worker)
-        try writer.member("x", ifPresent: x)
-        writer.endObject()
-    }
-}
-
-extension TurnResult: JSONWritable {
-    public func write(to writer: inout JSONWriter) throws {
-        writer.beginObject()
-        try writer.member("candidates", candidates)
-        try writer.member("turn", turn)
-        writer.endObject()
-    }
-}
-
-extension JobStatus: JSONWritable, JSONReadable {}
 
 extension AgentEvaluate.Result: JSONWritable {
     public func write(to writer: inout JSONWriter) throws {
@@ -269,80 +156,6 @@ extension AgentEvaluate.Result: JSONWritable {
 }
 
 // MARK: - Fast reading of the reply of every turn (see `JSONReader`)
-
-extension CornerResult: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
-        var corner: String?, outcome: EvalOutcome?, metrics: Metrics?, errors: [String]?, simSeconds: Double?
-        try reader.object { reader, key in
-            switch key {
-            case "corner": corner = try String(from: &reader)
-            case "outcome": outcome = try EvalOutcome(from: &reader)
-            case "metrics": metrics = try Metrics(from: &reader)
-            case "errors": errors = try [String](from: &reader)
-            case "sim_seconds": simSeconds = try Double(from: &reader)
-            default: try reader.skipValue()
-            }
-        }
-        guard let corner else { throw reader.missing("corner") }
-        guard let outcome else { throw reader.missing("outcome") }
-        guard let metrics else { throw reader.missing("metrics") }
-        guard let errors else { throw reader.missing("errors") }
-        guard let simSeconds else { throw reader.missing("sim_seconds") }
-        self.init(corner: corner, outcome: outcome, metrics: metrics, errors: errors, simSeconds: simSeconds)
-    }
-}
-
-extension CandidateResult: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
-        var index: Int?, x: [Double]?, design: [String: Double]?, outcome: EvalOutcome?, reward: Double?
-        var meetsAllSpecs: Bool?, metrics: Metrics?, specs: [SpecResult]?, message: String?, simSeconds: Double?
-        var worker: Int?, corners: [CornerResult]?
-        try reader.object { reader, key in
-            switch key {
-            case "index": index = try Int(from: &reader)
-            case "x": x = try [Double]?(from: &reader)
-            case "design": design = try [String: Double](from: &reader)
-            case "outcome": outcome = try EvalOutcome(from: &reader)
-            case "reward": reward = try Double(from: &reader)
-            case "meets_all_specs": meetsAllSpecs = try Bool(from: &reader)
-            case "metrics": metrics = try Metrics(from: &reader)
-            case "specs": specs = try [SpecResult](from: &reader)
-            case "message": message = try String?(from: &reader)
-            case "sim_seconds": simSeconds = try Double(from: &reader)
-            case "worker": worker = try Int?(from: &reader)
-            case "corners": corners = try [CornerResult](from: &reader)
-            default: try reader.skipValue()
-            }
-        }
-        guard let index else { throw reader.missing("index") }
-        guard let design else { throw reader.missing("design") }
-        guard let outcome else { throw reader.missing("outcome") }
-        guard let reward else { throw reader.missing("reward") }
-        guard let meetsAllSpecs else { throw reader.missing("meets_all_specs") }
-        guard let metrics else { throw reader.missing("metrics") }
-        guard let specs else { throw reader.missing("specs") }
-        guard let simSeconds else { throw reader.missing("sim_seconds") }
-        guard let corners else { throw reader.missing("corners") }
-        self.init(index: index, x: x, design: design, outcome: outcome, reward: reward, meetsAllSpecs: meetsAllSpecs,
-                  metrics: metrics, specs: specs, message: message, simSeconds: simSeconds, worker: worker, corners: corners)
-    }
-}
-
-extension TurnResult: JSONReadable {
-    public init(from reader: inout JSONReader) throws {
-        var turn: Int?, candidates: [CandidateResult]?
-        try reader.object { reader, key in
-            switch key {
-            case "turn": turn = try Int(from: &reader)
-            case "candidates": candidates = try [CandidateResult](from: &reader)
-            default: try reader.skipValue()
-            }
-        }
-        guard let turn else { throw reader.missing("turn") }
-        guard let candidates else { throw reader.missing("candidates") }
-        self.init(turn: turn, candidates: candidates)
-    }
-}
 
 extension AgentEvaluate.Result: JSONReadable {
     public init(from reader: inout JSONReader) throws {

@@ -5,7 +5,17 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: jobs, turns, candidates, corners, policies, views") { db in
-            try db.execute(sql: """
+            try db.execute(sql: v1)
+        }
+        migrator.registerMigration("v2: jobs.kind allows benchmark in every database") { db in
+            try db.execute(sql: v2)
+        }
+        return migrator
+    }
+
+    /// As shipped, except that `jobs.kind` first allowed only sizing, eval and training: that
+    /// CHECK was widened in place. Files made before then are repaired by v2.
+    static let v1 = """
                 CREATE TABLE environments (
                     id INTEGER PRIMARY KEY,
                     sizer_version TEXT NOT NULL,
@@ -148,8 +158,46 @@ enum Schema {
                 FROM jobs j JOIN circuits c ON c.id = j.circuit_id
                 WHERE j.kind = 'sizing' AND j.status = 'done'
                 GROUP BY c.name, j.optimizer, j.budget;
-                """)
-        }
-        return migrator
-    }
+                """
+
+    /// Rebuilds `jobs` with the CHECK that v1 has today, so that a file made by v1 as it first
+    /// shipped accepts benchmark jobs too; every row, index and reference stays as it was.
+    /// SQLite cannot change a CHECK in place. With `legacy_alter_table` the rename leaves the
+    /// views (which refer to `jobs` by name) alone instead of failing on them mid-rebuild.
+    static let v2 = """
+        PRAGMA legacy_alter_table = ON;
+        CREATE TABLE jobs_v2 (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('sizing', 'eval', 'training', 'benchmark')),
+            circuit_id INTEGER NOT NULL REFERENCES circuits(id),
+            environment_id INTEGER NOT NULL REFERENCES environments(id),
+            optimizer TEXT NOT NULL,
+            budget INTEGER NOT NULL CHECK (budget > 0),
+            group_size INTEGER NOT NULL CHECK (group_size > 0),
+            seed INTEGER NOT NULL,
+            targets_json TEXT NOT NULL,
+            target_source TEXT NOT NULL,
+            corners_json TEXT NOT NULL,
+            config_json TEXT,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+            simulations_used INTEGER NOT NULL DEFAULT 0 CHECK (simulations_used BETWEEN 0 AND budget),
+            turns INTEGER NOT NULL DEFAULT 0 CHECK (turns >= 0),
+            best_reward REAL,
+            meets_all_specs INTEGER NOT NULL DEFAULT 0 CHECK (meets_all_specs IN (0, 1)),
+            simulations_to_success INTEGER,
+            agent TEXT,
+            lease_token TEXT,
+            lease_expires_at REAL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            created_at REAL NOT NULL,
+            started_at REAL,
+            finished_at REAL
+        );
+        INSERT INTO jobs_v2 SELECT * FROM jobs;
+        DROP TABLE jobs;
+        ALTER TABLE jobs_v2 RENAME TO jobs;
+        CREATE INDEX jobs_by_status ON jobs(status, id);
+        PRAGMA legacy_alter_table = OFF;
+        """
 }

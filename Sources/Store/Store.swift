@@ -117,7 +117,7 @@ public final class Store: Sendable {
     // MARK: Jobs
 
     /// Inserts a queued job (or a running one, for `eval`) and returns it.
-    public func createJob(_ job: NewJob, status: String = "queued") throws -> JobRecord {
+    public func createJob(_ job: NewJob, status: JobStatus = .queued) throws -> Job {
         try write { db in
             let circuitID = try Self.circuitID(db, job.circuit)
             let environmentID = try Self.environmentID(db, job.environment)
@@ -126,38 +126,39 @@ public final class Store: Sendable {
                 INSERT INTO jobs (kind, circuit_id, environment_id, optimizer, budget, group_size, seed, targets_json,
                                   target_source, corners_json, config_json, status, created_at, started_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [job.kind, circuitID, environmentID, job.optimizer, job.budget, job.groupSize, job.seed,
+                """, arguments: [job.kind.rawValue, circuitID, environmentID, job.optimizer, job.budget, job.groupSize, job.seed,
                                  try JSONText.encode(job.targets), job.targetSource, try JSONText.encode(job.corners),
-                                 job.configJSON, status, now, status == "running" ? now : nil])
+                                 job.configJSON, status.rawValue, now, status == .running ? now : nil])
             return try Self.job(db, id: db.lastInsertedRowID)!
         }
     }
 
-    public func job(id: Int64) throws -> JobRecord? {
+    public func job(id: Int64) throws -> Job? {
         try read { db in try Self.job(db, id: id) }
     }
 
     /// Jobs, newest first.
-    public func jobs(status: String?, limit: Int) throws -> [JobRecord] {
+    public func jobs(status: JobStatus?, limit: Int) throws -> [Job] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            try Job.fetchAll(db, sql: """
                 \(Self.jobSelect) WHERE (?1 IS NULL OR j.status = ?1) ORDER BY j.id DESC LIMIT ?2
-                """, arguments: [status, limit])
-            return try rows.map(Self.jobRecord)
+                """, arguments: [status?.rawValue, limit])
         }
     }
 
     /// Leases the oldest queued sizing job to `agent`, or the queued job `jobID` (of any kind but eval).
     public func claimNextJob(agent: String, optimizers: [String]?, token: String, leaseSeconds: Double,
-                             jobID: Int64? = nil) throws -> JobRecord? {
+                             jobID: Int64? = nil) throws -> Job? {
         try write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let queued = try Row.fetchAll(db, sql: """
                 SELECT id, optimizer FROM jobs
                 WHERE status = 'queued' AND kind != 'eval' AND (?1 IS NULL AND kind = 'sizing' OR id = ?1)
                 ORDER BY id
                 """, arguments: [jobID])
-            guard let row = rows.first(where: { optimizers?.contains($0["optimizer"]) ?? true }) else { return nil }
-            let id: Int64 = row["id"]
+            guard let row = queued.first(where: { optimizers?.contains($0[Job.Columns.optimizer]) ?? true }) else {
+                return nil
+            }
+            let id: Int64 = row[Job.Columns.id]
             let now = Self.now()
             try db.execute(sql: """
                 UPDATE jobs SET status = 'running', agent = ?, lease_token = ?, lease_expires_at = ?,
@@ -169,10 +170,10 @@ public final class Store: Sendable {
     }
 
     /// Extends the lease of a job its holder still owns; throws `conflict` otherwise.
-    public func renewLease(jobID: Int64, token: String, leaseSeconds: Double) throws -> JobRecord {
+    public func renewLease(jobID: Int64, token: String, leaseSeconds: Double) throws -> Job {
         try write { db in
             let job = try Self.leasedJob(db, id: jobID, token: token, allowCancelled: true)
-            if job.status == "running" {
+            if job.status == .running {
                 try db.execute(sql: "UPDATE jobs SET lease_expires_at = ? WHERE id = ?",
                                arguments: [Self.now() + leaseSeconds, jobID])
             }
@@ -181,7 +182,7 @@ public final class Store: Sendable {
     }
 
     /// Checks that `token` holds the lease of a running job.
-    public func leasedJob(id: Int64, token: String) throws -> JobRecord {
+    public func leasedJob(id: Int64, token: String) throws -> Job {
         try read { db in try Self.leasedJob(db, id: id, token: token, allowCancelled: false) }
     }
 
@@ -207,18 +208,13 @@ public final class Store: Sendable {
     /// running figures and renews the lease, all in one transaction.
     /// `known` is the job as the caller read it before simulating; inside the transaction only the
     /// columns that change after submission are read again (and checked), not the whole row.
-    public func recordTurn(job known: JobRecord, token: String?, turn: Int, candidates: [CandidateRecord],
-                           wallSeconds: Double, leaseSeconds: Double) throws -> (job: JobRecord, turn: LoggedTurn) {
+    public func recordTurn(job known: Job, token: String?, turn: Int, candidates: [EvaluatedCandidate],
+                           wallSeconds: Double, leaseSeconds: Double) throws -> (job: Job, turn: TurnResult) {
         let jobID = known.id
         return try write { db in
             guard let job = try Self.currentState(db, of: known) else { throw StoreError(.notFound, "no job \(jobID)") }
             if let token { try Self.checkLease(job, token: token, allowCancelled: false) }
-            guard turn == job.turns else {
-                throw StoreError(.conflict, "job \(jobID) expects turn \(job.turns), not \(turn)")
-            }
-            guard job.simulationsUsed + candidates.count <= job.budget else {
-                throw StoreError(.budgetExceeded, "job \(jobID) has \(job.budget - job.simulationsUsed) of \(job.budget) simulations left; \(candidates.count) requested")
-            }
+            if let refusal = job.refusal(turn: turn, candidates: candidates.count) { throw StoreError(refusal) }
             let now = Self.now()
             // Cached statements: a turn runs these for every candidate and corner, and compiling
             // them again each time was a good part of the commit.
@@ -226,17 +222,17 @@ public final class Store: Sendable {
                 INSERT INTO turns (job_id, turn, agent, attempt, wall_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [jobID, turn, job.agent, job.attempts, wallSeconds, now])
             let turnID = db.lastInsertedRowID
-            var logged: [CandidateRecord] = []
+            var logged: [EvaluatedCandidate] = []
             var best = job.bestReward
             var toSuccess = job.simulationsToSuccess
             for (offset, var candidate) in candidates.enumerated() {
-                candidate.position = offset
+                candidate.index = offset
                 candidate.simulation = job.simulationsUsed + offset + 1
                 try db.cachedStatement(sql: """
                     INSERT INTO candidates (turn_id, job_id, turn, position, simulation, x_json, design_json, outcome,
                                             reward, meets_all_specs, metrics_json, specs_json, message, sim_seconds, worker)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [turnID, jobID, turn, candidate.position, candidate.simulation,
+                    """).execute(arguments: [turnID, jobID, turn, candidate.index, candidate.simulation,
                                      try candidate.x.map(JSONText.encode), try JSONText.encode(candidate.design),
                                      candidate.outcome.rawValue, candidate.reward, candidate.meetsAllSpecs,
                                      try JSONText.encode(candidate.metrics), try JSONText.encode(candidate.specs),
@@ -268,13 +264,13 @@ public final class Store: Sendable {
             updated.meetsAllSpecs = toSuccess != nil
             updated.simulationsToSuccess = toSuccess
             updated.leaseExpiresAt = job.leaseToken == nil ? nil : now + leaseSeconds
-            return (updated, LoggedTurn(turn: turn, agent: job.agent, wallSeconds: wallSeconds, candidates: logged))
+            return (updated, TurnResult(turn: turn, candidates: logged))
         }
     }
 
     /// Ends a job: `done` or `failed` by its lease holder (or by the daemon when `token` is nil),
     /// or back to `queued` when the holder gives it up.
-    public func finishJob(id: Int64, token: String?, status: String, error: String?) throws -> JobRecord {
+    public func finishJob(id: Int64, token: String?, status: JobStatus, error: String?) throws -> Job {
         try write { db in
             if let token {
                 _ = try Self.leasedJob(db, id: id, token: token, allowCancelled: false)
@@ -282,29 +278,29 @@ public final class Store: Sendable {
                 throw StoreError(.notFound, "no job \(id)")
             }
             switch status {
-            case "queued":
+            case .queued:
                 try db.execute(sql: """
                     UPDATE jobs SET status = 'queued', agent = NULL, lease_token = NULL, lease_expires_at = NULL
                     WHERE id = ?
                     """, arguments: [id])
-            case "done", "failed":
+            case .done, .failed:
                 try db.execute(sql: """
                     UPDATE jobs SET status = ?, error = ?, lease_token = NULL, lease_expires_at = NULL, finished_at = ?
                     WHERE id = ?
-                    """, arguments: [status, error, Self.now(), id])
-            default:
-                throw StoreError(.invalid, "a job can be finished as done, failed or queued, not \(status)")
+                    """, arguments: [status.rawValue, error, Self.now(), id])
+            case .running, .cancelled:
+                throw StoreError(.invalid, "a job can be finished as done, failed or queued, not \(status.rawValue)")
             }
             return try Self.job(db, id: id)!
         }
     }
 
     /// Cancels a queued or running job; a finished job cannot be cancelled.
-    public func cancelJob(id: Int64) throws -> JobRecord {
+    public func cancelJob(id: Int64) throws -> Job {
         try write { db in
             guard let job = try Self.job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
-            guard job.status == "queued" || job.status == "running" else {
-                throw StoreError(.conflict, "job \(id) is already \(job.status)")
+            guard !job.status.isFinal else {
+                throw StoreError(.conflict, "job \(id) is already \(job.status.rawValue)")
             }
             try db.execute(sql: """
                 UPDATE jobs SET status = 'cancelled', lease_expires_at = NULL, finished_at = ?
@@ -315,36 +311,26 @@ public final class Store: Sendable {
     }
 
     /// Every committed turn of a job, in order, with candidates and their corners.
-    public func turns(jobID: Int64) throws -> [LoggedTurn] {
+    public func turns(jobID: Int64) throws -> [TurnResult] {
         try read { db in
-            let cornerRows = try Row.fetchAll(db, sql: """
+            var corners: [Int64: [CornerResult]] = [:]
+            let cornerRows = try Row.fetchCursor(db, sql: """
                 SELECT cc.* FROM candidate_corners cc JOIN candidates k ON k.id = cc.candidate_id
                 WHERE k.job_id = ? ORDER BY cc.candidate_id, cc.rowid
                 """, arguments: [jobID])
-            var corners: [Int64: [CornerRecord]] = [:]
-            for row in cornerRows {
-                corners[row["candidate_id"], default: []].append(CornerRecord(
-                    corner: row["corner"], outcome: EvalOutcome(rawValue: row["outcome"]) ?? .failed,
-                    metrics: try JSONText.decode(Metrics.self, row["metrics_json"]),
-                    errors: try JSONText.decode([String].self, row["errors_json"]), simSeconds: row["sim_seconds"]))
+            while let row = try cornerRows.next() {
+                corners[row[CornerResult.Columns.candidateID], default: []].append(try CornerResult(row: row))
             }
-            let turnRows = try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE job_id = ? ORDER BY turn",
-                                            arguments: [jobID])
-            var turns = turnRows.map { LoggedTurn(turn: $0["turn"], agent: $0["agent"], wallSeconds: $0["wall_seconds"],
-                                                  candidates: []) }
-            let index = Dictionary(uniqueKeysWithValues: turns.enumerated().map { ($1.turn, $0) })
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM candidates WHERE job_id = ? ORDER BY simulation",
-                                        arguments: [jobID]) {
-                let xText: String? = row["x_json"]
-                var candidate = CandidateRecord(
-                    position: row["position"], x: try xText.map { try JSONText.decode([Double].self, $0) },
-                    design: try JSONText.decode([String: Double].self, row["design_json"]),
-                    outcome: EvalOutcome(rawValue: row["outcome"]) ?? .failed, reward: row["reward"],
-                    meetsAllSpecs: row["meets_all_specs"], metrics: try JSONText.decode(Metrics.self, row["metrics_json"]),
-                    specs: try JSONText.decode([SpecResult].self, row["specs_json"]), message: row["message"],
-                    simSeconds: row["sim_seconds"], worker: row["worker"], corners: corners[row["id"]] ?? [])
-                candidate.simulation = row["simulation"]
-                if let slot = index[row["turn"]] { turns[slot].candidates.append(candidate) }
+            let numbers = try Int.fetchAll(db, sql: "SELECT turn FROM turns WHERE job_id = ? ORDER BY turn",
+                                           arguments: [jobID])
+            var turns = numbers.map { TurnResult(turn: $0, candidates: []) }
+            let slots = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($1, $0) })
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM candidates WHERE job_id = ? ORDER BY simulation",
+                                           arguments: [jobID])
+            while let row = try rows.next() {
+                var candidate = try EvaluatedCandidate(row: row)
+                candidate.corners = corners[row[EvaluatedCandidate.Columns.id]] ?? []
+                if let slot = slots[row[EvaluatedCandidate.Columns.turn]] { turns[slot].candidates.append(candidate) }
             }
             return turns
         }
@@ -367,20 +353,12 @@ public final class Store: Sendable {
     /// A policy by id, or the newest for a circuit and algorithm.
     public func policy(id: Int64?, circuit: String?, algorithm: String?) throws -> PolicyRecord? {
         try read { db in
-            let row: Row?
             if let id {
-                row = try Row.fetchOne(db, sql: "SELECT * FROM policies WHERE id = ?", arguments: [id])
-            } else {
-                row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM policies WHERE circuit = ? AND algorithm = ? ORDER BY id DESC LIMIT 1
-                    """, arguments: [circuit, algorithm])
+                return try PolicyRecord.fetchOne(db, sql: "SELECT * FROM policies WHERE id = ?", arguments: [id])
             }
-            return row.map {
-                PolicyRecord(id: $0["id"], circuit: $0["circuit"], algorithm: $0["algorithm"], specHash: $0["spec_hash"],
-                             featureVersion: $0["feature_version"], simulations: $0["simulations"], seed: $0["seed"],
-                             codeVersion: $0["code_version"], checkpointJSON: $0["checkpoint_json"],
-                             createdAt: $0["created_at"])
-            }
+            return try PolicyRecord.fetchOne(db, sql: """
+                SELECT * FROM policies WHERE circuit = ? AND algorithm = ? ORDER BY id DESC LIMIT 1
+                """, arguments: [circuit, algorithm])
         }
     }
 
@@ -391,61 +369,35 @@ public final class Store: Sendable {
         FROM jobs j JOIN circuits c ON c.id = j.circuit_id
         """
 
-    static func job(_ db: Database, id: Int64) throws -> JobRecord? {
-        try Row.fetchOne(try db.cachedStatement(sql: "\(jobSelect) WHERE j.id = ?"), arguments: [id]).map(jobRecord)
+    static func job(_ db: Database, id: Int64) throws -> Job? {
+        try Job.fetchOne(try db.cachedStatement(sql: "\(jobSelect) WHERE j.id = ?"), arguments: [id])
     }
 
-    static func leasedJob(_ db: Database, id: Int64, token: String, allowCancelled: Bool) throws -> JobRecord {
+    static func leasedJob(_ db: Database, id: Int64, token: String, allowCancelled: Bool) throws -> Job {
         guard let job = try job(db, id: id) else { throw StoreError(.notFound, "no job \(id)") }
         try checkLease(job, token: token, allowCancelled: allowCancelled)
         return job
     }
 
-    /// Throws `conflict` unless `token` holds the lease of `job`, which must be running.
-    static func checkLease(_ job: JobRecord, token: String, allowCancelled: Bool) throws {
+    /// Throws unless `token` holds the lease of `job`, which must be running: `cancelled` to the
+    /// last holder of a cancelled job (so its agent stops), `conflict` otherwise.
+    static func checkLease(_ job: Job, token: String, allowCancelled: Bool) throws {
         // A cancelled job keeps its last holder's token, so only that agent learns of the cancel.
-        if allowCancelled && job.status == "cancelled" && job.leaseToken == token && token != "" { return }
-        guard job.status == "running" else { throw StoreError(.conflict, "job \(job.id) is \(job.status), not running") }
+        if job.status == .cancelled && job.leaseToken == token && token != "" {
+            if allowCancelled { return }
+            throw StoreError(.cancelled, "job \(job.id) was cancelled")
+        }
+        guard job.status == .running else {
+            throw StoreError(.conflict, "job \(job.id) is \(job.status.rawValue), not running")
+        }
         guard job.leaseToken == token else {
             throw StoreError(.conflict, "job \(job.id) is not leased to you (the lease lapsed or another agent holds it)")
         }
     }
 
     /// `job` with the columns a job's life changes read again from the database (nil if it is gone).
-    static func currentState(_ db: Database, of job: JobRecord) throws -> JobRecord? {
-        guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
-            SELECT status, simulations_used, turns, best_reward, meets_all_specs, simulations_to_success, agent,
-                   lease_token, lease_expires_at, attempts, error, started_at, finished_at
-            FROM jobs WHERE id = ?
-            """), arguments: [job.id]) else { return nil }
-        var current = job
-        current.status = row[0]
-        current.simulationsUsed = row[1]
-        current.turns = row[2]
-        current.bestReward = row[3]
-        current.meetsAllSpecs = row[4]
-        current.simulationsToSuccess = row[5]
-        current.agent = row[6]
-        current.leaseToken = row[7]
-        current.leaseExpiresAt = row[8]
-        current.attempts = row[9]
-        current.error = row[10]
-        current.startedAt = row[11]
-        current.finishedAt = row[12]
-        return current
-    }
-
-    static func jobRecord(_ row: Row) throws -> JobRecord {
-        JobRecord(
-            id: row["id"], kind: row["kind"], circuit: row["circuit_name"], specHash: row["circuit_spec_hash"],
-            optimizer: row["optimizer"], budget: row["budget"], groupSize: row["group_size"], seed: row["seed"],
-            targets: try JSONText.decode([SpecTarget].self, row["targets_json"]), targetSource: row["target_source"],
-            corners: try JSONText.decode([String].self, row["corners_json"]), configJSON: row["config_json"],
-            status: row["status"], simulationsUsed: row["simulations_used"], turns: row["turns"],
-            bestReward: row["best_reward"], meetsAllSpecs: row["meets_all_specs"],
-            simulationsToSuccess: row["simulations_to_success"], agent: row["agent"], leaseToken: row["lease_token"],
-            leaseExpiresAt: row["lease_expires_at"], attempts: row["attempts"], error: row["error"],
-            createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+    static func currentState(_ db: Database, of job: Job) throws -> Job? {
+        try JobProgress.fetchOne(try db.cachedStatement(sql: JobProgress.selection), arguments: [job.id])?.applied(to: job)
     }
 
     static func circuitID(_ db: Database, _ circuit: CircuitRecord) throws -> Int64 {

@@ -37,7 +37,7 @@ final class DaemonSizingEnvironment: SizingEnvironment, @unchecked Sendable {
         let client = try SizerClient(socketPath: socketPath)
         _ = try client.hello(client: agentName)
         let described = try client.call(CircuitsDescribe.self, .init(circuit: circuit))
-        variables = described.variables.map { .init(name: $0.name, kind: VariableKind(rawValue: $0.kind) ?? .other) }
+        variables = described.variables.map { .init(name: $0.name, kind: $0.kind) }
         specCount = described.specs.count
         let split = try client.call(CircuitsTargets.self, .init(circuit: circuit, split: "train"))
         trainTargets = zip(split.targets, split.positions).map { targets, positions in

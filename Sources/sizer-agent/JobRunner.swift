@@ -48,8 +48,10 @@ struct JobRunner {
                     try client.call(AgentEvaluate.self, .init(jobId: lease.jobId, token: lease.token,
                                                               turn: history.count, candidates: proposals))
                 }
+            } catch let error as RPCError where error.kind == .jobCancelled {
+                return .cancelled
             } catch let error as RPCError where error.kind == .conflict {
-                return keeper.jobWasCancelled || error.message.contains("cancelled") ? .cancelled : .leaseLost
+                return keeper.jobWasCancelled ? .cancelled : .leaseLost
             } catch let error as RPCError where error.kind == .storageUnavailable {
                 // Stopped waiting (lease lost, job cancelled, or a stop request): nothing of this turn
                 // was recorded, and the lease runs out by itself.
@@ -78,7 +80,7 @@ extension SizingTask {
         let task = claimed.task
         self.init(
             circuit: task.circuit,
-            variables: task.variables.map { Variable(name: $0.name, kind: VariableKind(rawValue: $0.kind) ?? .other) },
+            variables: task.variables.map { Variable(name: $0.name, kind: $0.kind) },
             specs: zip(task.specs, task.targetPositions).map {
                 Spec(metric: $0.0.metric, bound: $0.0.bound, target: $0.0.target, position: $0.1)
             },

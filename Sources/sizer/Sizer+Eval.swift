@@ -178,7 +178,7 @@ enum TargetFile {
 
 /// Text of one candidate evaluated by the daemon.
 enum CandidateText {
-    static func text(circuit: Circuit, result: CandidateResult) -> String {
+    static func text(circuit: Circuit, result: EvaluatedCandidate) -> String {
         EvalReport.text(circuit: circuit, outcome: result.outcome, message: result.message, design: result.design,
                         metrics: result.metrics, cornerCount: result.corners.count, specs: result.specs,
                         sanityViolations: [], reward: result.reward)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SizerClient
+import SizerCore
 import SizerProtocol
 
 extension Sizer {

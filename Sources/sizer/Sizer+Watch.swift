@@ -48,7 +48,7 @@ extension Sizer {
             let width = 30
             let filled = min(width, event.simulationsUsed * width / max(1, event.budget))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            return "turn \(JobText.pad("\(event.turn + 1)", 3, left: true))  [\(bar)] \(event.simulationsUsed)/\(event.budget) sims"
+            return "turn \(JobText.pad("\(event.turn)", 3, left: true))  [\(bar)] \(event.simulationsUsed)/\(event.budget) sims"
                 + "  turn best \(JobText.pad(JobText.reward(event.turnBestReward), 8, left: true))"
                 + "  best \(JobText.pad(JobText.reward(event.bestReward), 8, left: true))"
                 + "  specs met \(event.meetsAllSpecs ? "yes" : "no")"

@@ -21,7 +21,7 @@ import Testing
         #expect(circuits.circuits.contains { $0.name == Self.circuit && $0.variables == 7 })
         let described = try client.call(CircuitsDescribe.self, .init(circuit: Self.circuit))
         #expect(described.variables.map(\.name) == ["w1", "l1", "w3", "l3", "w5", "l5", "ib"])
-        #expect(described.variables.first?.kind == "width")
+        #expect(described.variables.first?.kind == .width)
         #expect(described.corners.count == 45)
         #expect(described.testTargets == 50)
 
@@ -189,7 +189,12 @@ import Testing
             try client.call(AgentEvaluate.self, .init(jobId: job.id, token: lease.token, turn: 0,
                                                       candidates: [Array(repeating: 0.5, count: 7)]))
         }
-        #expect(refused?.message.contains("cancelled") == true)
+        #expect(refused?.kind == .jobCancelled)
+        // Its holder cannot finish it either, and learns why the same way.
+        let finishing = #expect(throws: RPCError.self) {
+            try client.call(AgentFinish.self, .init(jobId: job.id, token: lease.token, status: .done))
+        }
+        #expect(finishing?.kind == .jobCancelled)
         let other = try client.call(JobsSubmit.self, .init(circuit: Self.circuit, optimizer: "random", budget: 4, groupSize: 2))
         let otherLease = try #require(try client.call(AgentClaim.self, .init(agent: "holder")).claimed).lease
         let tooMany = #expect(throws: RPCError.self) {
@@ -207,16 +212,25 @@ import Testing
         // Given a second client watching the job, when the first runs four turns, then the watcher
         // receives four turn events in order and the final job.
         let socket = daemon.socketPath
+        let (subscribed, signal) = AsyncStream<WatchStarted>.makeStream()
         let watcher = Task.detached { () throws -> ([TurnEvent], JobInfo) in
+            defer { signal.finish() }
             let client = try SizerClient(socketPath: socket)
             _ = try client.hello()
             var events: [TurnEvent] = []
             let final = try client.call(JobsWatch.self, JobID(id: job.id)) { note in
-                events.append(try WireCoding.decode(TurnEvent.self, from: note.params))
+                if note.method == WatchStarted.method {
+                    signal.yield(try WireCoding.decode(WatchStarted.self, from: note.params))
+                } else {
+                    events.append(try WireCoding.decode(TurnEvent.self, from: note.params))
+                }
             }
             return (events, final)
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // The daemon acknowledges the subscription before any turn is sent.
+        var acknowledgements = subscribed.makeAsyncIterator()
+        let started = try #require(await acknowledgements.next())
+        #expect(started == WatchStarted(jobId: job.id, turns: 0))
         let lease = try #require(try submitter.call(AgentClaim.self, .init(agent: "runner")).claimed).lease
         for turn in 0..<4 {
             let x = (0..<2).map { index in (0..<7).map { Double(($0 + turn + index) % 7) / 7 } }
@@ -270,12 +284,17 @@ import Testing
         let job = try idle.call(JobsSubmit.self, .init(circuit: Self.circuit, optimizer: "random", budget: 4))
         let socket = daemon.socketPath
         // A client in the middle of a stream, and an idle one.
+        let (subscribed, signal) = AsyncStream<Void>.makeStream()
         let watcher = Task.detached { () throws -> JobInfo in
+            defer { signal.finish() }
             let client = try SizerClient(socketPath: socket)
             _ = try client.hello()
-            return try client.call(JobsWatch.self, JobID(id: job.id))
+            return try client.call(JobsWatch.self, JobID(id: job.id)) { note in
+                if note.method == WatchStarted.method { signal.yield() }
+            }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        var acknowledgements = subscribed.makeAsyncIterator()
+        #expect(await acknowledgements.next() != nil)
         // When SIGTERM arrives, then the daemon ends the stream, exits 0 and leaves a sound database.
         #expect(daemon.stop(signal: SIGTERM, timeout: 20) == 0)
         _ = try? await watcher.value
@@ -288,15 +307,26 @@ import Testing
 
 /// The `sqlite3` command-line shell, as a user would run it next to the daemon.
 enum Sqlite3 {
+    /// sqlite3 refused the SQL (it exits non-zero and says why on stderr).
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    @discardableResult
     static func query(_ database: String, _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.arguments = ["-bail", database, sql]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "sqlite3 \(database): " + String(decoding: message, as: UTF8.self))
+        }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

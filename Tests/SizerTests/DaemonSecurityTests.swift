@@ -1,5 +1,6 @@
 import Foundation
 import SizerClient
+import SizerCore
 import SizerProtocol
 import SizerTestSupport
 import Testing

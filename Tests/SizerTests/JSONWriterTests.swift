@@ -30,7 +30,7 @@ struct JSONWriterTests {
         return (0..<Int(1 + g.next() % 3)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
     }
 
-    static func candidate(_ g: inout SplitMix64, index: Int) -> CandidateResult {
+    static func candidate(_ g: inout SplitMix64, index: Int) -> EvaluatedCandidate {
         var metrics: Metrics = [:]
         for _ in 0..<Int(g.next() % 5) { metrics[text(&g)] = g.next() % 4 == 0 ? .some(nil) : number(&g) }
         var design: [String: Double] = [:]
@@ -44,7 +44,7 @@ struct JSONWriterTests {
             CornerResult(corner: text(&g), outcome: EvalOutcome.allCases[Int(g.next() % 5)], metrics: metrics,
                          errors: (0..<Int(g.next() % 3)).map { _ in text(&g) }, simSeconds: number(&g))
         }
-        return CandidateResult(index: index, x: g.next() % 3 == 0 ? nil : (0..<Int(g.next() % 5)).map { _ in g.nextUnit() },
+        return EvaluatedCandidate(index: index, simulation: g.next() % 2 == 0 ? nil : Int(g.next() % 1000) + 1, x: g.next() % 3 == 0 ? nil : (0..<Int(g.next() % 5)).map { _ in g.nextUnit() },
                                design: design, outcome: EvalOutcome.allCases[Int(g.next() % 5)], reward: number(&g),
                                meetsAllSpecs: g.next() % 2 == 0, metrics: metrics, specs: specs,
                                message: g.next() % 2 == 0 ? nil : text(&g), simSeconds: number(&g),
