@@ -64,9 +64,10 @@ extension Sizer {
                         targets: targets == nil ? nil : targetList))
                     let candidate = result.results[0]
                     if output.json {
-                        try ConnectionOptions().printJSON(result)
+                        try ConnectionOptions().printJSON(EvalReport(circuit: circuit.name, jobId: result.jobId,
+                                                                     candidate: candidate, sanityViolations: nil))
                     } else {
-                        print(CandidateText.text(circuit: circuit, result: candidate))
+                        print(EvalReport.text(circuit: circuit, candidate: candidate, sanityViolations: []))
                         print("logged    job \(result.jobId) in the daemon's run log")
                     }
                     if candidate.outcome != .ok { throw ExitCode(1) }
@@ -79,50 +80,31 @@ extension Sizer {
             let evaluator = PoolEvaluator(circuit: circuit, pool: pool, freshLoad: freshLoad)
             let result = await evaluator.evaluate([design], corners: cornerList, targets: targetList)[0]
             await pool.shutdown()
+            let candidate = EvaluatedCandidate(index: 0, x: nil, evaluation: result)
             if output.json {
-                print(String(decoding: try SizerJSON.encoder().encode(EvalReport(circuit: circuit.name, result: result)), as: UTF8.self))
+                try ConnectionOptions().printJSON(EvalReport(circuit: circuit.name, jobId: nil, candidate: candidate,
+                                                             sanityViolations: result.sanityViolations))
             } else {
-                print(EvalReport.text(circuit: circuit, result: result))
+                print(EvalReport.text(circuit: circuit, candidate: candidate, sanityViolations: result.sanityViolations))
             }
             if result.outcome != .ok { throw ExitCode(1) }
         }
     }
 }
 
-/// `sizer eval --json` output.
+/// `sizer eval --json` output: the evaluated candidate, where it was logged, and (when simulated
+/// here) the operating-point checks it failed.
 struct EvalReport: Codable {
     var circuit: String
-    var outcome: EvalOutcome
-    var reward: Double
-    var metrics: Metrics
-    var specs: [SpecResult]
-    var meetsAllSpecs: Bool
-    var sane: Bool
-    var sanityViolations: [String]
-    var message: String?
-    var design: [String: Double]
-    var corners: [CornerEvaluation]
-    var simSeconds: Double
+    /// The daemon's eval job that logged it; nil when simulated in this process.
+    var jobId: Int64?
+    var candidate: EvaluatedCandidate
+    var sanityViolations: [String]?
 
-    init(circuit: String, result: DesignEvaluation) {
-        self.circuit = circuit
-        outcome = result.outcome
-        reward = result.reward
-        metrics = result.metrics
-        specs = result.specs
-        meetsAllSpecs = result.meetsAllSpecs
-        sane = result.sane
-        sanityViolations = result.sanityViolations
-        message = result.message
-        design = result.design
-        corners = result.corners
-        simSeconds = result.simSeconds
-    }
-
-    static func text(circuit: Circuit, result: DesignEvaluation) -> String {
-        text(circuit: circuit, outcome: result.outcome, message: result.message, design: result.design,
-             metrics: result.metrics, cornerCount: result.corners.count, specs: result.specs,
-             sanityViolations: result.sanityViolations, reward: result.reward)
+    static func text(circuit: Circuit, candidate: EvaluatedCandidate, sanityViolations: [String]) -> String {
+        text(circuit: circuit, outcome: candidate.outcome, message: candidate.message, design: candidate.design,
+             metrics: candidate.metrics, cornerCount: candidate.corners.count, specs: candidate.specs,
+             sanityViolations: sanityViolations, reward: candidate.reward)
     }
 
     /// The one text layout of an evaluation, whether simulated here or by the daemon.
@@ -173,14 +155,5 @@ enum TargetFile {
             targets[index].target = value
         }
         return targets
-    }
-}
-
-/// Text of one candidate evaluated by the daemon.
-enum CandidateText {
-    static func text(circuit: Circuit, result: EvaluatedCandidate) -> String {
-        EvalReport.text(circuit: circuit, outcome: result.outcome, message: result.message, design: result.design,
-                        metrics: result.metrics, cornerCount: result.corners.count, specs: result.specs,
-                        sanityViolations: [], reward: result.reward)
     }
 }
