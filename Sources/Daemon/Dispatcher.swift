@@ -189,8 +189,9 @@ public struct Dispatcher: Sendable {
         let service = service
         let workers = workers
         register(Hello.self) { params, session, _ in
-            guard params.protocolVersion == ProtocolLimits.version else {
-                throw RPCError(.unsupportedVersion, "this sizerd speaks protocol version \(ProtocolLimits.version), not \(params.protocolVersion)")
+            let version = params.protocolVersion ?? 1
+            guard version == ProtocolLimits.version else {
+                throw RPCError(.unsupportedVersion, "this sizerd speaks protocol version \(ProtocolLimits.version), not \(version)")
             }
             guard await session.authenticate(token: params.token) else {
                 throw RPCError(.unauthorized, "wrong or missing token")

@@ -6,11 +6,12 @@ import SizerCore
 public enum Hello: RPCMethod {
     public static let name = "hello"
     public struct Params: Codable, Sendable {
-        public var protocolVersion: Int
+        /// The version the client speaks; a client that leaves it out gets version 1.
+        public var protocolVersion: Int?
         public var client: String?
         /// Required on TCP connections before any other method.
         public var token: String?
-        public init(protocolVersion: Int = ProtocolLimits.version, client: String? = nil, token: String? = nil) {
+        public init(protocolVersion: Int? = ProtocolLimits.version, client: String? = nil, token: String? = nil) {
             self.protocolVersion = protocolVersion
             self.client = client
             self.token = token

@@ -104,6 +104,9 @@ import Testing
         #expect(raw.errorCode(for: #"{"jsonrpc":"2.0","id":3,"method":"jobs.explode"}"#) == RPCErrorCode.methodNotFound.rawValue)
         #expect(raw.errorCode(for: #"{"jsonrpc":"2.0","id":4,"method":"hello","params":{"protocol_version":99}}"#)
                 == RPCErrorCode.unsupportedVersion.rawValue)
+        // A hello without a version (or without params at all) is version 1.
+        #expect(raw.errorCode(for: #"{"jsonrpc":"2.0","id":4,"method":"hello","params":{"client":"plain"}}"#) == nil)
+        #expect(raw.errorCode(for: #"{"jsonrpc":"2.0","id":4,"method":"hello"}"#) == nil)
         #expect(raw.errorCode(for: #"{"jsonrpc":"2.0","id":5,"method":"jobs.get","params":[1]}"#) == RPCErrorCode.invalidParams.rawValue)
         #expect(raw.errorCode(for: #"{"jsonrpc":"2.0","id":6,"method":"jobs.get","params":{"id":"seven"}}"#)
                 == RPCErrorCode.invalidParams.rawValue)
