@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "SizerTestSupport", dependencies: ["Circuits", "Evaluation", "WorkerPool", "SizerClient"]),
         .testTarget(name: "SizerTests", dependencies: [
             "SizerCore", "Circuits", "SpiceEngine", "WorkerPool", "SimulationWorker", "Evaluation",
-            "SizerTestSupport", "SizerProtocol", "SizerClient", "Store", "Daemon", "Agent",
+            "SizerTestSupport", "SizerProtocol", "SizerClient", "Store", "Daemon", "Agent", "Plots",
         ]),
         // Optimizer and numerics tests: no simulator, no processes.
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Linalg", "SizerCore"]),

@@ -35,26 +35,28 @@ public struct SVGPlot {
 
     public func render() -> String {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        let xMin = all.map(\.x).min() ?? 0, xMax = max(all.map(\.x).max() ?? 1, xMin + 1e-12)
-        var yMin = yRange?.lowerBound ?? (all.map(\.y).min() ?? 0)
-        var yMax = yRange?.upperBound ?? (all.map(\.y).max() ?? 1)
-        if yMax - yMin < 1e-12 { yMin -= 0.5; yMax += 0.5 }
+        let xTicks = AxisTicks(covering: all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
+        let yTicks = yRange.map { AxisTicks(covering: $0.lowerBound, $0.upperBound) }
+            ?? AxisTicks(covering: all.map(\.y).min() ?? 0, all.map(\.y).max() ?? 1)
+        // A fixed y range stays as given; otherwise the axes end on round ticks.
+        let (xMin, xMax) = (xTicks.range.lowerBound, xTicks.range.upperBound)
+        let (yMin, yMax) = yRange.map { ($0.lowerBound, $0.upperBound) } ?? (yTicks.range.lowerBound, yTicks.range.upperBound)
         let left = 70.0, right = 170.0, top = 40.0, bottom = 55.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        func label(_ v: Double) -> String { String(format: abs(v) >= 1000 ? "%.0f" : "%.3g", v) }
 
         var svg = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" font-family=\"sans-serif\" font-size=\"12\">",
                    "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
                    "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(escape(title))</text>"]
-        for tick in 0...5 {
-            let x = xMin + (xMax - xMin) * Double(tick) / 5, y = yMin + (yMax - yMin) * Double(tick) / 5
+        for x in xTicks.values {
             svg.append("<line x1=\"\(f(px(x)))\" y1=\"\(f(top))\" x2=\"\(f(px(x)))\" y2=\"\(f(top + plotHeight))\" stroke=\"#eee\"/>")
+            svg.append("<text x=\"\(f(px(x)))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(xTicks.label(x))</text>")
+        }
+        for y in yTicks.values where (yMin - 1e-9 * abs(yMax - yMin))...(yMax + 1e-9 * abs(yMax - yMin)) ~= y {
             svg.append("<line x1=\"\(f(left))\" y1=\"\(f(py(y)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(y)))\" stroke=\"#eee\"/>")
-            svg.append("<text x=\"\(f(px(x)))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(label(x))</text>")
-            svg.append("<text x=\"\(f(left - 6))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(label(y))</text>")
+            svg.append("<text x=\"\(f(left - 6))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(yTicks.label(y))</text>")
         }
         svg.append("<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#333\"/>")
         svg.append("<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>")
