@@ -92,20 +92,30 @@ public struct RPCServer: Service {
     private func accept(on listener: NIOAsyncChannel<Connection, Never>, token: String?) async {
         do {
             try await listener.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in inbound.cancelOnGracefulShutdown() {
-                        group.addTask {
-                            guard Self.openConnections.add(1, ordering: .relaxed).newValue <= ProtocolLimits.maxConnections else {
-                                Self.openConnections.subtract(1, ordering: .relaxed)
-                                await refuse(connection)
-                                return
+                // On shutdown, close the listening socket and take every connection it had already
+                // accepted: each is then served (and at once closed, since its own loop stops on
+                // shutdown). Ending the iteration instead would drop those connections unclosed,
+                // which NIO treats as a fatal error: a client connecting during shutdown crashed sizerd.
+                try await withGracefulShutdownHandler {
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await connection in inbound {
+                            group.addTask {
+                                guard Self.openConnections.add(1, ordering: .relaxed).newValue <= ProtocolLimits.maxConnections else {
+                                    Self.openConnections.subtract(1, ordering: .relaxed)
+                                    await refuse(connection)
+                                    return
+                                }
+                                defer { Self.openConnections.subtract(1, ordering: .relaxed) }
+                                await serve(connection, session: ConnectionSession(requiredToken: token))
                             }
-                            defer { Self.openConnections.subtract(1, ordering: .relaxed) }
-                            await serve(connection, session: ConnectionSession(requiredToken: token))
                         }
                     }
+                } onGracefulShutdown: {
+                    listener.channel.close(promise: nil)
                 }
             }
+        } catch ChannelError.alreadyClosed {
+            // Closed by the shutdown above.
         } catch {
             logger.error("listener failed: \(error)")
         }
