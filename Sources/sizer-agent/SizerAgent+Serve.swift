@@ -28,31 +28,46 @@ extension SizerAgent {
             StopSignal.install()
             let agentName = name ?? "sizer-agent-\(getpid())"
             let wanted = optimizers?.split(separator: ",").map(String.init) ?? OptimizerRegistry.names
-            let client: SizerClient
-            do {
-                client = try SizerClient(socketPath: connection.socket)
-                _ = try client.hello(client: agentName)
-            } catch {
-                Self.note("sizer-agent: \(error)")
-                throw ExitCode(1)
-            }
-            Self.note("\(agentName) serving \(wanted.joined(separator: ", ")) on \(connection.socket)")
-            let registry = OptimizerRegistry(client: client)
+            // The daemon may not be up yet, may restart, or may be shutting down: wait for it,
+            // saying so, rather than exit and leave every later job queued.
+            var backoff = Backoff()
             while !StopSignal.isRequested {
-                let claim: AgentClaim.Result
+                let client: SizerClient
                 do {
-                    claim = try StorageRetry.call("claiming a job") {
-                        try client.call(AgentClaim.self, .init(agent: agentName, optimizers: wanted,
-                                                               waitSeconds: untilIdle ? 0 : 2))
-                    }
-                } catch let error as RPCError where error.kind == .shuttingDown {
-                    Self.note("sizerd is shutting down; \(agentName) stops")
+                    client = try SizerClient(socketPath: connection.socket)
+                    _ = try client.hello(client: agentName)
+                } catch {
+                    Self.note("sizer-agent: \(error); waiting for sizerd, retrying in \(backoff.delayText)")
+                    backoff.wait()
+                    continue
+                }
+                backoff.reset()
+                Self.note("\(agentName) serving \(wanted.joined(separator: ", ")) on \(connection.socket)")
+                do {
+                    try serveJobs(client: client, agentName: agentName, wanted: wanted)
                     break
+                } catch let error as RPCError where error.kind == .shuttingDown {
+                    Self.note("sizerd is shutting down; \(agentName) waits for it to come back")
                 } catch let error as RPCError where error.kind == .storageUnavailable && StopSignal.isRequested {
                     break
+                } catch let error as ClientError {
+                    Self.note("lost sizerd: \(error); reconnecting")
+                }
+            }
+            Self.note("\(agentName) stopped")
+        }
+
+        /// Claims and runs jobs on one connection until a stop request (or, with `--until-idle`, an
+        /// empty queue); a lost connection or a daemon shutting down is thrown to `run`.
+        func serveJobs(client: SizerClient, agentName: String, wanted: [String]) throws {
+            let registry = OptimizerRegistry(client: client)
+            while !StopSignal.isRequested {
+                let claim = try StorageRetry.call("claiming a job") {
+                    try client.call(AgentClaim.self, .init(agent: agentName, optimizers: wanted,
+                                                           waitSeconds: untilIdle ? 0 : 2))
                 }
                 guard let claimed = claim.claimed else {
-                    if untilIdle { break }
+                    if untilIdle { return }
                     continue
                 }
                 let keeper = LeaseKeeper(lease: claimed.lease, socketPath: connection.socket)
@@ -82,7 +97,6 @@ extension SizerAgent {
                 case .leaseLost: Self.note("job \(claimed.job.id): lease lost (another agent may resume it)")
                 }
             }
-            Self.note("\(agentName) stopped")
         }
 
         static func note(_ text: String) {
