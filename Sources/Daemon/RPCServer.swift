@@ -85,7 +85,10 @@ public struct RPCServer: Service {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(
                 ByteToMessageHandler(LineFramer(maxLength: ProtocolLimits.maxRequestLineBytes)))
-            return try Connection(wrappingChannelSynchronously: channel)
+            // Deinit-based teardown on purpose: a connection accepted while the listener closes can
+            // be dropped by NIO before it reaches the accept loop (swift-nio issue 2637); it must
+            // then be closed, not trap ("Deinited NIOAsyncWriter without calling finish()").
+            return try Connection(synchronouslyWrapping: channel)
         }
     }
 
