@@ -8,14 +8,15 @@ extension Sizer {
         static let configuration = CommandConfiguration(
             abstract: "A job's turns: candidates, rewards, best reward so far and specs met.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var runLog: RunLogOptions
+        var connection: ConnectionOptions { runLog.connection }
 
         @Argument(help: "The job id.")
         var job: Int64
 
         func run() async throws {
             try reportingErrors {
-                let history = try connection.connect().call(JobsHistory.self, JobID(id: job))
+                let history = try runLog.reader().history(job)
                 if connection.json { try connection.printJSON(history); return }
                 print("job \(history.job.id): \(history.job.circuit), \(history.job.optimizer), \(history.job.status.rawValue)")
                 print("turn  cands   sims   turn best    best so far  met  outcomes")

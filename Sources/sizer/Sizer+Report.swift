@@ -9,7 +9,8 @@ extension Sizer {
         static let configuration = CommandConfiguration(
             abstract: "A job's convergence: best reward and every candidate's reward against simulations.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var runLog: RunLogOptions
+        var connection: ConnectionOptions { runLog.connection }
 
         @Argument(help: "The job id.")
         var job: Int64
@@ -18,7 +19,7 @@ extension Sizer {
         var svg: String?
 
         func run() async throws {
-            let history = try reportingErrors { try connection.connect().call(JobsHistory.self, JobID(id: job)) }
+            let history = try reportingErrors { try runLog.reader().history(job) }
             let candidates = history.turns.flatMap(\.candidates)
             var best = -Double.infinity
             var bestCurve: [(x: Double, y: Double)] = []

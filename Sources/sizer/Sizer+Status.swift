@@ -9,14 +9,15 @@ extension Sizer {
         static let configuration = CommandConfiguration(
             abstract: "A job's status, best reward, specs met and simulations used.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var runLog: RunLogOptions
+        var connection: ConnectionOptions { runLog.connection }
 
         @Argument(help: "The job id.")
         var job: Int64
 
         func run() async throws {
             try reportingErrors {
-                let info = try connection.connect().call(JobsGet.self, JobID(id: job))
+                let info = try runLog.reader().job(job)
                 if connection.json { try connection.printJSON(info) } else { print(JobText.summary(info)) }
             }
         }
@@ -25,7 +26,8 @@ extension Sizer {
     struct Jobs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var runLog: RunLogOptions
+        var connection: ConnectionOptions { runLog.connection }
 
         @Option(help: "Only jobs with this status: queued, running, done, failed or cancelled.")
         var status: JobStatus?
@@ -35,7 +37,7 @@ extension Sizer {
 
         func run() async throws {
             try reportingErrors {
-                let result = try connection.connect().call(JobsList.self, .init(status: status, limit: limit))
+                let result = try runLog.reader().jobs(status: status, limit: limit)
                 if connection.json { try connection.printJSON(result); return }
                 print("   id  status     circuit          optimizer  sims        best     met  targets")
                 for job in result.jobs {
