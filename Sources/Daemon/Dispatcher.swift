@@ -216,8 +216,14 @@ public struct Dispatcher: Sendable {
             if let started {
                 await notify(RPCNotification(method: WatchStarted.method, params: try WireCoding.value(started)))
             }
-            for await event in events {
-                await notify(RPCNotification(method: TurnEvent.method, params: try WireCoding.value(event)))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if started != nil {
+                    group.addTask { try await Self.noticeWhileUnclaimed(params.id, service: service, notify: notify) }
+                }
+                for await event in events {
+                    await notify(RPCNotification(method: TurnEvent.method, params: try WireCoding.value(event)))
+                }
+                group.cancelAll()
             }
             return try service.job(params.id)
         }
@@ -239,6 +245,24 @@ public struct Dispatcher: Sendable {
         register(AgentFinish.self) { params, _, _ in try await service.finish(params) }
         register(PoliciesSave.self) { params, _, _ in try await service.savePolicy(params) }
         register(PoliciesGet.self) { params, _, _ in try await service.policy(params) }
+    }
+}
+
+extension Dispatcher {
+    /// Tells a watcher, now and then, that its job still waits for an agent: without one running,
+    /// a job stays queued and a watch would wait in silence.
+    static func noticeWhileUnclaimed(_ id: Int64, service: SizingService,
+                                     notify: @Sendable (RPCNotification) async -> Void) async throws {
+        var wait = UnclaimedJob.firstNotice
+        while true {
+            try await Task.sleep(for: wait)
+            wait = UnclaimedJob.repeatNotice
+            let job = try service.job(id)
+            guard job.status == .queued else { continue }
+            let queued = Date().timeIntervalSince1970 - job.createdAt
+            await notify(RPCNotification(method: UnclaimedJob.method,
+                                         params: try WireCoding.value(UnclaimedJob(jobId: id, queuedSeconds: queued))))
+        }
     }
 }
 

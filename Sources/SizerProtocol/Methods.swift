@@ -239,6 +239,7 @@ public enum JobsHistory: RPCMethod {
 /// Sends one `jobs.watching` notification (params: `WatchStarted`) once the subscription is in
 /// place, then streams `jobs.turn` notifications (params: `TurnEvent`) until the job ends, then
 /// answers with the final job. A job already finished gets no `jobs.watching`, only the answer.
+/// While the job waits in the queue, `jobs.unclaimed` notifications (params: `UnclaimedJob`) say so.
 public enum JobsWatch: RPCMethod {
     public static let name = "jobs.watch"
     public typealias Params = JobID
@@ -255,6 +256,27 @@ public struct WatchStarted: Codable, Sendable, Hashable {
     public init(jobId: Int64, turns: Int) {
         self.jobId = jobId
         self.turns = turns
+    }
+}
+
+/// The params of a `jobs.unclaimed` notification: a watched job still waits for an agent.
+/// Sent after `UnclaimedJob.firstNotice` in the queue, then every `UnclaimedJob.repeatNotice`.
+public struct UnclaimedJob: Codable, Sendable, Hashable {
+    public static let method = "jobs.unclaimed"
+    public static let firstNotice = Duration.seconds(5)
+    public static let repeatNotice = Duration.seconds(30)
+    public var jobId: Int64
+    /// Seconds since the job was submitted.
+    public var queuedSeconds: Double
+
+    public init(jobId: Int64, queuedSeconds: Double) {
+        self.jobId = jobId
+        self.queuedSeconds = queuedSeconds
+    }
+
+    /// What to tell a user about it.
+    public var advice: String {
+        "no agent has claimed job \(jobId) in \(Int(queuedSeconds)) s: is `sizer-agent serve` running against this daemon?"
     }
 }
 

@@ -89,6 +89,10 @@ enum JobText {
         lines.append("best      \(reward(job.bestReward))")
         lines.append("specs met \(job.meetsAllSpecs ? "yes" : "no")" + success)
         if let agent = job.agent { lines.append("agent     \(agent)") }
+        let queued = Date().timeIntervalSince1970 - job.createdAt
+        if job.status == .queued, job.startedAt == nil, queued >= UnclaimedJob.firstNotice / .seconds(1) {
+            lines.append("waiting   " + UnclaimedJob(jobId: job.id, queuedSeconds: queued).advice)
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -23,6 +23,10 @@ extension Sizer {
                 }
                 var events: [TurnEvent] = []
                 let final = try client.call(JobsWatch.self, JobID(id: job)) { note in
+                    if note.method == UnclaimedJob.method,
+                       let unclaimed = try? WireCoding.decode(UnclaimedJob.self, from: note.params) {
+                        FileHandle.standardError.write(Data("sizer: \(unclaimed.advice)\n".utf8))
+                    }
                     guard note.method == TurnEvent.method,
                           let event = try? WireCoding.decode(TurnEvent.self, from: note.params) else { return }
                     events.append(event)

@@ -78,3 +78,34 @@ import Testing
         let count = Atomic<Int>(0)
     }
 }
+
+/// A job that no agent claims says so, instead of leaving its watcher waiting in silence.
+@Suite struct UnclaimedJobTests {
+    @Test func aWatcherAndStatusSayThatNoAgentHasClaimedTheJob() throws {
+        // Given a daemon without any agent and a job submitted to it,
+        let daemon = try DaemonProcess(workers: 1)
+        let client = try daemon.client()
+        let job = try client.call(JobsSubmit.self, .init(circuit: "ota_l1", optimizer: "random", budget: 2))
+        // when a client watches it, then after a few seconds a jobs.unclaimed notification arrives,
+        let watcher = try daemon.client()
+        var notice: UnclaimedJob?
+        let before = Date()
+        _ = try watcher.call(JobsWatch.self, JobID(id: job.id)) { note in
+            if note.method == UnclaimedJob.method {
+                notice = try WireCoding.decode(UnclaimedJob.self, from: note.params)
+                // Stop watching: cancelling ends the watch with the job's final state.
+                _ = try client.call(JobsCancel.self, JobID(id: job.id))
+            }
+        }
+        #expect(notice?.jobId == job.id)
+        #expect((notice?.queuedSeconds ?? 0) >= 4.9)
+        #expect(Date().timeIntervalSince(before) < 30)
+        // and `sizer status` says the same of a second job left waiting.
+        let waiting = try client.call(JobsSubmit.self, .init(circuit: "ota_l1", optimizer: "random", budget: 2))
+        #expect(AgentReconnectTests.eventually(20) {
+            (try? CommandRun.run("sizer", ["status", "\(waiting.id)", "--socket", daemon.socketPath]))?
+                .stdout.contains("no agent has claimed job \(waiting.id)") == true
+        })
+        #expect(daemon.stop() == 0)
+    }
+}
