@@ -2,9 +2,10 @@ import Foundation
 
 /// Where Sizer finds its specs, netlists and PDK files.
 ///
-/// Resolution: `$SIZER_HOME`, then the current directory, then the ancestors of the executable
-/// (a build tree), then `/usr/local/share/sizer`: the first that holds a `specs/` folder.
-/// `$SIZER_PDK` overrides the trimmed SKY130 library folder.
+/// Resolution: `$SIZER_HOME`, then the ancestors of the executable (a build tree), then
+/// `/usr/local/share/sizer`: the first that holds a `specs/` folder. Never the current directory:
+/// a user's project with a `specs/` folder of its own is not Sizer's install (its spec folders are
+/// given with `--specs`). `$SIZER_PDK` overrides the trimmed SKY130 library folder.
 public struct SizerPaths: Sendable {
     public var root: String
     public var pdkDirectory: String
@@ -26,7 +27,6 @@ public struct SizerPaths: Sendable {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [String] = []
         if let home = environment["SIZER_HOME"] { candidates.append(home) }
-        candidates.append(FileManager.default.currentDirectoryPath)
         var url = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(url.path)
