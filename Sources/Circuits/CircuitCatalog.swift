@@ -27,6 +27,12 @@ public struct CircuitCatalog: Sendable {
             let known = specFiles().map(\.name).joined(separator: ", ")
             throw CircuitError(file: name, "unknown circuit (known: \(known.isEmpty ? "none; is SIZER_HOME set?" : known))")
         }
-        return try Circuit.load(specPath: entry.path, paths: paths)
+        let circuit = try Circuit.load(specPath: entry.path, paths: paths)
+        // Jobs record the circuit by its spec's name and find it again by that name: a file under
+        // another name would be logged as, and later replayed as, a different circuit.
+        guard circuit.name == entry.name else {
+            throw CircuitError(file: entry.path, "the spec names its circuit '\(circuit.name)'; name the file \(circuit.name).json or change its \"name\" to '\(entry.name)'")
+        }
+        return circuit
     }
 }

@@ -42,12 +42,21 @@ extension Sizerd {
         @Option(help: "Seconds an agent may stay silent before its job returns to the queue.")
         var leaseSeconds: Double = 30
 
+        @Option(name: .customLong("specs"), help: "A folder of user spec files to serve next to the built-in circuits (repeatable).")
+        var specDirectories: [String] = []
+
         func validate() throws {
             guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
             guard leaseSeconds.isFinite, leaseSeconds >= 1, leaseSeconds <= 3600 else {
                 throw ValidationError("--lease-seconds must be between 1 and 3600")
             }
             if tcp != nil && tokenFile == nil { throw ValidationError("--tcp needs --token-file") }
+            for directory in specDirectories {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw ValidationError("--specs \(directory) is not a folder")
+                }
+            }
             if let (host, _) = try parsedTCP(), !allowRemoteTcp, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 throw ValidationError("--tcp \(host) is not a loopback address; add --allow-remote-tcp to mean it")
             }
@@ -88,7 +97,11 @@ extension Sizerd {
             let tcpAddress = try parsedTCP()
             let configuration = DaemonConfiguration(
                 socketPath: socket, databasePath: db, workers: workers, tcpHost: tcpAddress?.0, tcpPort: tcpAddress?.1,
-                token: token, leaseSeconds: leaseSeconds, paths: SizerPaths.resolve())
+                token: token, leaseSeconds: leaseSeconds,
+                // Absolute: workers simulate in folders of their own.
+                paths: SizerPaths.resolve(userSpecDirectories: specDirectories.map {
+                    URL(fileURLWithPath: $0).standardizedFileURL.path
+                }))
             do {
                 try await SizerDaemon.run(configuration: configuration, logger: logger)
             } catch let error as DaemonError {

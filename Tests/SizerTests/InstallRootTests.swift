@@ -33,7 +33,8 @@ import Testing
         try FileManager.default.copyItem(atPath: TestPaths.repository + "/netlists/two_stage.cir",
                                          toPath: project + "/netlists/two_stage.cir")
         let spec = try String(contentsOfFile: TestPaths.repository + "/specs/two_stage.json", encoding: .utf8)
-        try spec.write(toFile: project + "/specs/mine.json", atomically: true, encoding: .utf8)
+        try spec.replacingOccurrences(of: #""name": "two_stage""#, with: #""name": "mine""#)
+            .write(toFile: project + "/specs/mine.json", atomically: true, encoding: .utf8)
         // when `sizer` runs from it, then the built-ins are Sizer's and the user's circuit is a user one,
         let listed = try Self.sizer(["circuits", "--local", "--specs", "specs"], in: project)
         #expect(listed.status == 0, "\(listed.stderr)")
