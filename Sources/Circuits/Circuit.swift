@@ -7,8 +7,10 @@ public struct Circuit: Sendable {
     public let template: NetlistTemplate
     public let space: DesignSpace
     public let models: ModelLibrary
-    /// Path of the spec file it was loaded from.
+    /// Path of the spec file it was loaded from (for a registered circuit, where it came from).
     public let specPath: String
+    /// The spec as given (JSON), for the run log.
+    public let specText: String
     /// Stable hash of the spec file and netlist text (for the run log).
     public let contentHash: String
     /// Pruned model lines per bin selection.
@@ -20,49 +22,63 @@ public struct Circuit: Sendable {
 
     public var name: String { spec.name }
 
-    /// Loads and checks a spec file and its netlist.
+    /// Loads and checks a spec file and its netlist (named by the spec, in `../netlists/`).
     public static func load(specPath: String, paths: SizerPaths) throws -> Circuit {
         guard let data = FileManager.default.contents(atPath: specPath) else {
             throw CircuitError(file: specPath, "cannot read the spec file")
         }
-        let spec: CircuitSpec
-        do {
-            spec = try SizerJSON.decoder().decode(CircuitSpec.self, from: data)
-        } catch {
-            throw CircuitError(file: specPath, "invalid spec file: \(SpecDecodingMessage.describe(error, data: data))")
-        }
+        let spec = try decodeSpec(data, origin: specPath)
         let netlistPath = spec.netlist.hasPrefix("/") ? spec.netlist
             : URL(fileURLWithPath: specPath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("netlists").appendingPathComponent(spec.netlist).path
         guard let netlistText = try? String(contentsOfFile: netlistPath, encoding: .utf8) else {
             throw CircuitError(file: specPath, "cannot read netlist '\(netlistPath)'")
         }
+        return try load(specText: String(decoding: data, as: UTF8.self), netlistText: netlistText,
+                        origin: specPath, netlistOrigin: netlistPath, paths: paths)
+    }
+
+    /// Loads and checks a spec and its netlist given as text (a circuit registered over the
+    /// socket): the same checks as files get. `origin` names it in errors; the spec's `netlist`
+    /// field is not read.
+    public static func load(specText: String, netlistText: String, origin: String, netlistOrigin: String? = nil,
+                            paths: SizerPaths) throws -> Circuit {
+        let spec = try decodeSpec(Data(specText.utf8), origin: origin)
         let template: NetlistTemplate
         do {
             template = try NetlistTemplate(text: netlistText)
         } catch {
-            throw CircuitError(file: netlistPath, error.description)
+            throw CircuitError(file: netlistOrigin ?? origin + " (netlist)", error.description)
         }
         let models: ModelLibrary
         switch spec.models {
         case "sky130": models = try ModelLibrary.sky130(directory: paths.pdkDirectory)
         case "builtin": models = .builtin(path: paths.netlistsDirectory + "/models/builtin.lib")
-        default: throw CircuitError(file: specPath, "unknown models '\(spec.models)' (use sky130 or builtin)")
+        default: throw CircuitError(file: origin, "unknown models '\(spec.models)' (use sky130 or builtin)")
         }
         let circuit = Circuit(spec: spec, template: template, space: DesignSpace(variables: spec.variables),
-                              models: models, specPath: specPath,
-                              contentHash: StableHash.hex(String(decoding: data, as: UTF8.self) + "\u{0}" + netlistText))
+                              models: models, specPath: origin, specText: specText,
+                              contentHash: StableHash.hex(specText + "\u{0}" + netlistText))
         try circuit.check()
         return circuit
     }
 
+    private static func decodeSpec(_ data: Data, origin: String) throws -> CircuitSpec {
+        do {
+            return try SizerJSON.decoder().decode(CircuitSpec.self, from: data)
+        } catch {
+            throw CircuitError(file: origin, "invalid spec file: \(SpecDecodingMessage.describe(error, data: data))")
+        }
+    }
+
     private init(spec: CircuitSpec, template: NetlistTemplate, space: DesignSpace, models: ModelLibrary,
-                 specPath: String, contentHash: String) {
+                 specPath: String, specText: String, contentHash: String) {
         self.spec = spec
         self.template = template
         self.space = space
         self.models = models
         self.specPath = specPath
+        self.specText = specText
         self.contentHash = contentHash
     }
 

@@ -96,7 +96,7 @@ extension SizingService {
     }
 
     static func record(_ circuit: Circuit) -> CircuitRecord {
-        let specText = (try? String(contentsOfFile: circuit.specPath, encoding: .utf8)) ?? ""
+        let specText = circuit.specText
         return CircuitRecord(name: circuit.name, specHash: circuit.contentHash, specJSON: specText)
     }
 
