@@ -1,6 +1,8 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
+import SpiceDeck
 import WorkerPool
 
 /// Evaluates designs of one circuit. The daemon and the optimizers see only this interface, so

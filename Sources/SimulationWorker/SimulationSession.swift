@@ -1,5 +1,6 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
 import SpiceEngine
 import WorkerPool
@@ -15,7 +16,7 @@ final class SimulationSession {
     private var applied: [String: Double] = [:]
     /// The alter-plan values and bins the circuit's devices hold, when known: after a load or
     /// `reset` they are the point's, after `alter` the ones sent.
-    private var devices: AlterPlan.Design?
+    private var devices: AlterDesign?
     private(set) var served = 0
 
     init(simulator: NgspiceSimulator) {
@@ -153,7 +154,7 @@ final class SimulationSession {
 
     /// Sets the values that differ between two designs with the same bins; false (and the devices
     /// unknown) when the designs do not fit the plan or a command fails.
-    private func alter(from current: AlterPlan.Design, to target: AlterPlan.Design,
+    private func alter(from current: AlterDesign, to target: AlterDesign,
                        _ request: SimulationRequest) -> Bool {
         guard current.bins == target.bins, target.values.count == request.alterTargets.count,
               current.values.count == target.values.count else { return false }

@@ -1,5 +1,6 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
 import SpiceEngine
 import WorkerPool

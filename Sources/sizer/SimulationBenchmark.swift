@@ -2,6 +2,7 @@ import Circuits
 import Evaluation
 import Foundation
 import SizerCore
+import SpiceDeck
 import WorkerPool
 
 /// `sizer bench sim`: the worker pool against `ngspice -b` per evaluation, on the same sizings,
