@@ -46,7 +46,7 @@ let package = Package(
         ]),
         // The daemon: socket server, method dispatch, job queue and leases, services.
         .target(name: "Daemon", dependencies: [
-            "SizerProtocol", "Store", "Evaluation", "Circuits", "WorkerPool", "SizerCore",
+            "SizerProtocol", "Store", "Evaluation", "Circuits", "SpiceDeck", "WorkerPool", "SizerCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -57,7 +57,7 @@ let package = Package(
         // A blocking Unix-socket (or loopback TCP) client with one typed call per method.
         .target(name: "SizerClient", dependencies: ["SizerProtocol", "SizerCore"]),
         .executableTarget(name: "sizerd", dependencies: [
-            "SimulationWorker", "Daemon",
+            "SimulationWorker", "Daemon", "SpiceDeck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -19,14 +19,15 @@ final class SimulationSession {
     private var devices: AlterDesign?
     private(set) var served = 0
 
-    init(simulator: NgspiceSimulator) {
+    init(simulator: NgspiceSimulator, fuseOperatingPoint: Bool) {
         self.simulator = simulator
+        self.fuseOperatingPoint = fuseOperatingPoint
     }
 
     var isPoisoned: Bool { simulator.isPoisoned }
 
-    /// `SIZER_FUSED_OP=0` runs a separate `op` before `ac`, as before (for side-by-side measurements).
-    static let fuseOperatingPoint = ProcessInfo.processInfo.environment["SIZER_FUSED_OP"] != "0"
+    /// Off: a separate `op` before `ac`, as before (`sizerd worker` reads `SIZER_FUSED_OP=0`).
+    private let fuseOperatingPoint: Bool
 
     func handle(_ request: SimulationRequest) -> SimulationResponse {
         served += 1
@@ -52,7 +53,7 @@ final class SimulationSession {
         do {
             preparation = try prepare(point, request)
             try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
-            let plan = AnalysisPlan(request.analyses)
+            let plan = AnalysisPlan(request.analyses, fuseOperatingPoint: fuseOperatingPoint)
             if plan.operatingPointFrom != nil { try simulator.run("option keepopinfo") }
             prepared = elapsed()
             var waves = Waveforms()
@@ -235,10 +236,10 @@ struct AnalysisPlan {
     /// The index in `analyses` of the `ac` analysis whose operating point stands for `op`.
     let operatingPointFrom: Int?
 
-    init(_ requested: [AnalysisSpec]) {
+    init(_ requested: [AnalysisSpec], fuseOperatingPoint: Bool) {
         let withoutOp = requested.filter { $0.type != .op }
         let firstAC = withoutOp.firstIndex { $0.type == .ac }
-        if SimulationSession.fuseOperatingPoint, requested.contains(where: { $0.type == .op }), let firstAC {
+        if fuseOperatingPoint, requested.contains(where: { $0.type == .op }), let firstAC {
             analyses = withoutOp
             operatingPointFrom = firstAC
         } else {

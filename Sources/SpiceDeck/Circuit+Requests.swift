@@ -15,9 +15,9 @@ extension Circuit {
 
     /// A deck with only the model bins this design's devices can select (SKY130) and the design's
     /// values written in, its key (which names the bins, not the values) and the values it holds;
-    /// nil when pruning does not apply. Set `SIZER_BIN_PRUNING=0` to turn it off.
+    /// nil when pruning does not apply. Requests use it when `DeckForm.binPruning` is on.
     func prunedDeck(values: [String: Double]) -> (deck: [String], key: String, params: [ParamValue])? {
-        guard case .sky130(let path, _) = models, Self.binPruningEnabled,
+        guard case .sky130(let path, _) = models,
               let library = BinnedModelLibrary.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         else { return nil }
         let params = parameters(values: values, corner: nominalCorner)
@@ -43,14 +43,9 @@ extension Circuit {
         }
     }
 
-    static let binPruningEnabled = ProcessInfo.processInfo.environment["SIZER_BIN_PRUNING"] != "0"
-
     /// How the workers can move between designs without `reset` (SKY130 netlists they understand);
-    /// nil otherwise. Set `SIZER_ALTER_PATH=0` to turn it off.
-    public var alterPlan: AlterPlan? { Self.alterPathEnabled ? plan : nil }
-
-    /// The alter plan whether or not the alter path is on: expanded decks are written from it.
-    private var plan: AlterPlan? {
+    /// nil otherwise. Expanded decks are written from it; requests send it when `DeckForm.alterPath` is on.
+    public var alterPlan: AlterPlan? {
         caches.alterPlan.value(for: 0) {
             guard case .sky130(let path, let corners) = models,
                   let library = BinnedModelLibrary.load(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
@@ -59,16 +54,12 @@ extension Circuit {
         }
     }
 
-    static let alterPathEnabled = ProcessInfo.processInfo.environment["SIZER_ALTER_PATH"] != "0"
-    /// Whether requests use expanded decks by default: `SIZER_EXPANDED_DECKS=0` turns them off.
-    public static let expandedDecksEnabled = ProcessInfo.processInfo.environment["SIZER_EXPANDED_DECKS"] != "0"
-
     /// A request whose points are written into expanded decks (`ExpandedDeck`), one per process
     /// corner and set of bins; nil when some point cannot be (no plan, a value it cannot evaluate).
-    func expandedRequest(values: [String: Double], corners: [Corner]) -> SimulationRequest? {
-        guard !corners.isEmpty, case .sky130 = models, let plan else { return nil }
+    /// With `alter` off, points carry no alter values (`DeckForm.alterPath`).
+    func expandedRequest(values: [String: Double], corners: [Corner], alter: Bool) -> SimulationRequest? {
+        guard !corners.isEmpty, case .sky130 = models, let plan = alterPlan else { return nil }
         let title = "* sizer: \(spec.name)"
-        let alter = Self.alterPathEnabled
         var points: [SimulationPoint] = []
         var written = Set<String>()
         for corner in corners {
@@ -124,13 +115,14 @@ extension Circuit {
     }
 
     /// A worker request for one design (physical values, already validated) at the given corners:
-    /// expanded decks where the alter plan can write them (and `expandedDecks`), else a pruned deck.
+    /// expanded decks where the alter plan can write them (and `form` asks for them), else a pruned deck.
     public func request(values: [String: Double], corners: [Corner], freshLoad: Bool = false,
-                        expandedDecks: Bool = Circuit.expandedDecksEnabled) -> SimulationRequest {
-        if !freshLoad, expandedDecks, let expanded = expandedRequest(values: values, corners: corners) { return expanded }
-        let pruned = freshLoad ? nil : prunedDeck(values: values)
+                        form: DeckForm = DeckForm()) -> SimulationRequest {
+        if !freshLoad, form.expandedDecks,
+           let expanded = expandedRequest(values: values, corners: corners, alter: form.alterPath) { return expanded }
+        let pruned = freshLoad || !form.binPruning ? nil : prunedDeck(values: values)
         let base = pruned?.deck ?? baseDeck
-        let plan = freshLoad ? nil : alterPlan
+        let plan = freshLoad || !form.alterPath ? nil : alterPlan
         let points = corners.map { corner -> SimulationPoint in
             let params = parameters(values: values, corner: corner)
             var point = SimulationPoint(corner: corner, params: params)

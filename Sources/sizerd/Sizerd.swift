@@ -4,6 +4,7 @@ import Daemon
 import Foundation
 import Logging
 import SimulationWorker
+import SpiceDeck
 import WorkerPool
 
 @main
@@ -88,7 +89,8 @@ extension Sizerd {
             let tcpAddress = try parsedTCP()
             let configuration = DaemonConfiguration(
                 socketPath: socket, databasePath: db, workers: workers, tcpHost: tcpAddress?.0, tcpPort: tcpAddress?.1,
-                token: token, leaseSeconds: leaseSeconds, paths: SizerPaths.resolve())
+                token: token, leaseSeconds: leaseSeconds, paths: SizerPaths.resolve(),
+                deckForm: DeckForm(environment: ProcessInfo.processInfo.environment))
             do {
                 try await SizerDaemon.run(configuration: configuration, logger: logger)
             } catch let error as DaemonError {
@@ -106,7 +108,8 @@ extension Sizerd {
         )
 
         func run() throws {
-            let status = SimulationWorkerMain.run()
+            // `SIZER_FUSED_OP=0` runs a separate `op` before `ac`, as before (for side-by-side measurements).
+            let status = SimulationWorkerMain.run(fuseOperatingPoint: ProcessInfo.processInfo.environment["SIZER_FUSED_OP"] != "0")
             if status != 0 { throw ExitCode(status) }
         }
     }
