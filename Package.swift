@@ -27,12 +27,16 @@ let package = Package(
         .target(name: "SpiceEngine", dependencies: ["CNgspice"]),
         // Spec files, netlist templates, variable mapping, measurements, sanity checks.
         .target(name: "Circuits", dependencies: ["SizerCore"]),
+        // The parent-worker wire: simulation requests and responses and their byte form.
+        .target(name: "SimulationWire", dependencies: ["Circuits", "SizerCore"]),
+        // Deck writing: alter plan, expanded and bin-pruned decks, SPICE expressions, worker requests.
+        .target(name: "SpiceDeck", dependencies: ["Circuits", "SimulationWire", "SizerCore"]),
         // Simulation child processes behind a framed pipe: spawn, deadlines, SIGKILL, recycling.
         .target(name: "WorkerPool"),
         // The child side: one libngspice per process, many evaluations.
-        .target(name: "SimulationWorker", dependencies: ["SpiceEngine", "Circuits", "WorkerPool", "SizerCore"]),
+        .target(name: "SimulationWorker", dependencies: ["SpiceEngine", "Circuits", "SimulationWire", "WorkerPool", "SizerCore"]),
         // Designs in, typed outcomes and rewards out, over the worker pool.
-        .target(name: "Evaluation", dependencies: ["Circuits", "WorkerPool", "SizerCore"]),
+        .target(name: "Evaluation", dependencies: ["Circuits", "SpiceDeck", "SimulationWire", "WorkerPool", "SizerCore"]),
         // The wire: JSON-RPC envelope, params and results per method, error codes, the JSON coder.
         .target(name: "SizerProtocol", dependencies: ["SizerCore"]),
         // The run log: SQLite through GRDB; the only place with SQL.
@@ -42,7 +46,7 @@ let package = Package(
         ]),
         // The daemon: socket server, method dispatch, job queue and leases, services.
         .target(name: "Daemon", dependencies: [
-            "SizerProtocol", "Store", "Evaluation", "Circuits", "WorkerPool", "SizerCore",
+            "SizerProtocol", "Store", "Evaluation", "Circuits", "SpiceDeck", "WorkerPool", "SizerCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -53,13 +57,13 @@ let package = Package(
         // A blocking Unix-socket (or loopback TCP) client with one typed call per method.
         .target(name: "SizerClient", dependencies: ["SizerProtocol", "SizerCore"]),
         .executableTarget(name: "sizerd", dependencies: [
-            "SimulationWorker", "Daemon",
+            "SimulationWorker", "Daemon", "SpiceDeck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "sizer", dependencies: [
-            "Evaluation", "Circuits", "SizerCore", "SizerClient", "SizerProtocol", "Store", "Daemon", "WorkerPool", "Plots",
+            "Evaluation", "Circuits", "SpiceDeck", "SizerCore", "SizerClient", "SizerProtocol", "Store", "Daemon", "WorkerPool", "Plots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sizer-agent", dependencies: [
@@ -72,7 +76,7 @@ let package = Package(
         .target(name: "Agent", dependencies: ["Linalg", "SizerCore"]),
         .target(name: "SizerTestSupport", dependencies: ["Circuits", "Evaluation", "WorkerPool", "SizerClient"]),
         .testTarget(name: "SizerTests", dependencies: [
-            "SizerCore", "Circuits", "SpiceEngine", "WorkerPool", "SimulationWorker", "Evaluation",
+            "SizerCore", "Circuits", "SpiceDeck", "SimulationWire", "SpiceEngine", "WorkerPool", "SimulationWorker", "Evaluation",
             "SizerTestSupport", "SizerProtocol", "SizerClient", "Store", "Daemon", "Agent", "Plots",
         ]),
         // Optimizer and numerics tests: no simulator, no processes.

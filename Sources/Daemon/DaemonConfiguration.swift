@@ -1,5 +1,6 @@
 import Circuits
 import Foundation
+import SpiceDeck
 
 /// Everything `sizerd` is started with.
 public struct DaemonConfiguration: Sendable {
@@ -15,10 +16,12 @@ public struct DaemonConfiguration: Sendable {
     /// How often lapsed leases are looked for.
     public var sweepInterval: Duration
     public var paths: SizerPaths
+    /// How evaluation requests put designs into decks (`sizerd` reads it from the environment).
+    public var deckForm: DeckForm
 
     public init(socketPath: String, databasePath: String, workers: Int, tcpHost: String? = nil, tcpPort: Int? = nil,
                 token: String? = nil, leaseSeconds: Double = 30, sweepInterval: Duration = .milliseconds(500),
-                paths: SizerPaths) {
+                paths: SizerPaths, deckForm: DeckForm = DeckForm()) {
         self.socketPath = socketPath
         self.databasePath = databasePath
         self.workers = workers
@@ -28,6 +31,7 @@ public struct DaemonConfiguration: Sendable {
         self.leaseSeconds = leaseSeconds
         self.sweepInterval = sweepInterval
         self.paths = paths
+        self.deckForm = deckForm
     }
 
     /// `var/sizerd.sock` in the working directory: the developer default.

@@ -23,7 +23,7 @@ public enum SizerDaemon {
                                   .appendingPathComponent("sizerd-workers-\(getpid())")))
         try await pool.start()
         let service = SizingService(configuration: configuration, store: store, logger: logger) { circuit in
-            PoolEvaluator(circuit: circuit, pool: pool)
+            PoolEvaluator(circuit: circuit, pool: pool, deckForm: configuration.deckForm)
         }
         let dispatcher = Dispatcher(service: service, logger: logger, workers: configuration.workers)
         let server = RPCServer(configuration: configuration, dispatcher: dispatcher, service: service, logger: logger) {

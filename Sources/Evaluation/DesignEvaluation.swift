@@ -1,4 +1,5 @@
 import Circuits
+import SimulationWire
 import SizerCore
 
 /// The result of one design at one corner.

@@ -1,6 +1,8 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
+import SpiceDeck
 import WorkerPool
 
 /// Evaluates designs of one circuit. The daemon and the optimizers see only this interface, so
@@ -18,13 +20,15 @@ public struct PoolEvaluator: Evaluator {
     public let pool: WorkerPool
     /// Check path: load every point from scratch instead of changing parameters.
     public var freshLoad: Bool
-    /// Expanded decks where they apply (see `Circuit.request`); off for side-by-side measurements.
-    public var expandedDecks = Circuit.expandedDecksEnabled
+    /// How requests put designs into decks (see `Circuit.request`); other forms are for
+    /// side-by-side measurements.
+    public var deckForm: DeckForm
 
-    public init(circuit: Circuit, pool: WorkerPool, freshLoad: Bool = false) {
+    public init(circuit: Circuit, pool: WorkerPool, freshLoad: Bool = false, deckForm: DeckForm = DeckForm()) {
         self.circuit = circuit
         self.pool = pool
         self.freshLoad = freshLoad
+        self.deckForm = deckForm
     }
 
     public func evaluate(_ designs: [[String: Double]], corners: [Corner], targets: [SpecTarget]) async -> [DesignEvaluation] {
@@ -47,7 +51,7 @@ public struct PoolEvaluator: Evaluator {
                 }
                 var mine: [Int] = []
                 for chunk in chunks {
-                    let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad, expandedDecks: expandedDecks)
+                    let request = circuit.request(values: design, corners: chunk, freshLoad: freshLoad, form: deckForm)
                     let payload = (try? WorkerWire.encode(request)) ?? []
                     let slot = count
                     mine.append(slot)

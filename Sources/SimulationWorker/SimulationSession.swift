@@ -1,5 +1,6 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
 import SpiceEngine
 import WorkerPool
@@ -15,17 +16,18 @@ final class SimulationSession {
     private var applied: [String: Double] = [:]
     /// The alter-plan values and bins the circuit's devices hold, when known: after a load or
     /// `reset` they are the point's, after `alter` the ones sent.
-    private var devices: AlterPlan.Design?
+    private var devices: AlterDesign?
     private(set) var served = 0
 
-    init(simulator: NgspiceSimulator) {
+    init(simulator: NgspiceSimulator, fuseOperatingPoint: Bool) {
         self.simulator = simulator
+        self.fuseOperatingPoint = fuseOperatingPoint
     }
 
     var isPoisoned: Bool { simulator.isPoisoned }
 
-    /// `SIZER_FUSED_OP=0` runs a separate `op` before `ac`, as before (for side-by-side measurements).
-    static let fuseOperatingPoint = ProcessInfo.processInfo.environment["SIZER_FUSED_OP"] != "0"
+    /// Off: a separate `op` before `ac`, as before (`sizerd worker` reads `SIZER_FUSED_OP=0`).
+    private let fuseOperatingPoint: Bool
 
     func handle(_ request: SimulationRequest) -> SimulationResponse {
         served += 1
@@ -51,7 +53,7 @@ final class SimulationSession {
         do {
             preparation = try prepare(point, request)
             try simulator.run("option temp=\(SpiceNumber.format(point.corner.temperatureC))")
-            let plan = AnalysisPlan(request.analyses)
+            let plan = AnalysisPlan(request.analyses, fuseOperatingPoint: fuseOperatingPoint)
             if plan.operatingPointFrom != nil { try simulator.run("option keepopinfo") }
             prepared = elapsed()
             var waves = Waveforms()
@@ -153,7 +155,7 @@ final class SimulationSession {
 
     /// Sets the values that differ between two designs with the same bins; false (and the devices
     /// unknown) when the designs do not fit the plan or a command fails.
-    private func alter(from current: AlterPlan.Design, to target: AlterPlan.Design,
+    private func alter(from current: AlterDesign, to target: AlterDesign,
                        _ request: SimulationRequest) -> Bool {
         guard current.bins == target.bins, target.values.count == request.alterTargets.count,
               current.values.count == target.values.count else { return false }
@@ -234,10 +236,10 @@ struct AnalysisPlan {
     /// The index in `analyses` of the `ac` analysis whose operating point stands for `op`.
     let operatingPointFrom: Int?
 
-    init(_ requested: [AnalysisSpec]) {
+    init(_ requested: [AnalysisSpec], fuseOperatingPoint: Bool) {
         let withoutOp = requested.filter { $0.type != .op }
         let firstAC = withoutOp.firstIndex { $0.type == .ac }
-        if SimulationSession.fuseOperatingPoint, requested.contains(where: { $0.type == .op }), let firstAC {
+        if fuseOperatingPoint, requested.contains(where: { $0.type == .op }), let firstAC {
             analyses = withoutOp
             operatingPointFrom = firstAC
         } else {

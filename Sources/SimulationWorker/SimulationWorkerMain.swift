@@ -1,5 +1,6 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
 import SpiceEngine
 import WorkerPool
@@ -11,7 +12,9 @@ public enum SimulationWorkerMain {
     /// (without it, bins are chosen wrongly for nf > 1) and no model checks (slow).
     public static let pdkSettings = ["ngbehavior=hsa", "ng_nomodcheck"]
 
-    public static func run() -> Int32 {
+    /// `fuseOperatingPoint`: read the `op` vectors from the first `ac` analysis instead of running
+    /// `op` apart (see `AnalysisPlan`).
+    public static func run(fuseOperatingPoint: Bool) -> Int32 {
         if let directory = ProcessInfo.processInfo.environment["SIZER_WORKER_DIRECTORY"] {
             // ngspice reads .spiceinit from here and from HOME, and writes model-check logs here.
             guard FileManager.default.changeCurrentDirectoryPath(directory) else { return 4 }
@@ -24,7 +27,7 @@ public enum SimulationWorkerMain {
             FileHandle.standardError.write(Data("sizer worker: cannot initialize ngspice: \(error)\n".utf8))
             return 2
         }
-        let session = SimulationSession(simulator: simulator)
+        let session = SimulationSession(simulator: simulator, fuseOperatingPoint: fuseOperatingPoint)
         while let frame = channel.receive() {
             let response: SimulationResponse
             do {

@@ -2,6 +2,7 @@ import Circuits
 import Evaluation
 import Foundation
 import SizerCore
+import SpiceDeck
 import WorkerPool
 
 /// `sizer bench sim`: the worker pool against `ngspice -b` per evaluation, on the same sizings,
@@ -120,7 +121,7 @@ struct SimulationBenchmark {
         let pool = WorkerPool(configuration: .init(workers: workers, maxRequestsPerWorker: .max, maxResidentBytes: .max),
                               launch: .simulationWorker())
         try await pool.start()
-        let evaluator = PoolEvaluator(circuit: circuit, pool: pool)
+        let evaluator = PoolEvaluator(circuit: circuit, pool: pool, deckForm: DeckForm(environment: ProcessInfo.processInfo.environment))
         // Chunks keep memory bounded; each chunk keeps every worker busy.
         func evaluateInChunks(_ evaluator: PoolEvaluator, _ designs: [[String: Double]]) async -> [DesignEvaluation] {
             var results: [DesignEvaluation] = []
@@ -146,7 +147,7 @@ struct SimulationBenchmark {
                 var rates = [0.0, 0.0]
                 for form in round % 2 == 0 ? [0, 1] : [1, 0] {
                     var side = evaluator
-                    side.expandedDecks = form == 0
+                    side.deckForm.expandedDecks = form == 0
                     let begin = ContinuousClock.now
                     _ = await evaluateInChunks(side, sample)
                     rates[form] = Double(sample.count) / (ContinuousClock.now - begin).seconds

@@ -5,6 +5,7 @@ import Foundation
 import SizerClient
 import SizerCore
 import SizerProtocol
+import SpiceDeck
 import WorkerPool
 
 extension Sizer {
@@ -52,7 +53,7 @@ extension Sizer {
             // The raw pool, in this process.
             let pool = WorkerPool(configuration: .init(workers: workers), launch: .simulationWorker())
             try await pool.start()
-            let evaluator = PoolEvaluator(circuit: circuit, pool: pool)
+            let evaluator = PoolEvaluator(circuit: circuit, pool: pool, deckForm: DeckForm(environment: ProcessInfo.processInfo.environment))
             // The daemon, as users run it.
             let directory = NSTemporaryDirectory() + "sizer-bench-daemon-\(getpid())"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -5,6 +5,7 @@ import Foundation
 import SizerCore
 import SizerClient
 import SizerProtocol
+import SpiceDeck
 import WorkerPool
 
 extension Sizer {
@@ -77,7 +78,7 @@ extension Sizer {
             let pool = WorkerPool(configuration: .init(workers: min(cornerList.count, WorkerPoolConfiguration.coreCount)),
                                   launch: .simulationWorker())
             try await pool.start()
-            let evaluator = PoolEvaluator(circuit: circuit, pool: pool, freshLoad: freshLoad)
+            let evaluator = PoolEvaluator(circuit: circuit, pool: pool, freshLoad: freshLoad, deckForm: DeckForm(environment: ProcessInfo.processInfo.environment))
             let result = await evaluator.evaluate([design], corners: cornerList, targets: targetList)[0]
             await pool.shutdown()
             let candidate = EvaluatedCandidate(index: 0, x: nil, evaluation: result)

@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import SizerClient
 import SizerProtocol
+import SpiceDeck
 import Store
 import WorkerPool
 
@@ -52,7 +53,7 @@ extension Sizer {
             }
             let pool = WorkerPool(configuration: .init(workers: workers), launch: .simulationWorker())
             try await pool.start()
-            let result = await JobReplay().run(job: job, turns: turns, evaluator: PoolEvaluator(circuit: circuit, pool: pool))
+            let result = await JobReplay().run(job: job, turns: turns, evaluator: PoolEvaluator(circuit: circuit, pool: pool, deckForm: DeckForm(environment: ProcessInfo.processInfo.environment)))
             await pool.shutdown()
             return result
         }

@@ -4,6 +4,7 @@ import Daemon
 import Foundation
 import Logging
 import SimulationWorker
+import SpiceDeck
 import WorkerPool
 
 @main
@@ -101,7 +102,8 @@ extension Sizerd {
                 // Absolute: workers simulate in folders of their own.
                 paths: SizerPaths.resolve(userSpecDirectories: specDirectories.map {
                     URL(fileURLWithPath: $0).standardizedFileURL.path
-                }))
+                }),
+                deckForm: DeckForm(environment: ProcessInfo.processInfo.environment))
             do {
                 try await SizerDaemon.run(configuration: configuration, logger: logger)
             } catch let error as DaemonError {
@@ -119,7 +121,8 @@ extension Sizerd {
         )
 
         func run() throws {
-            let status = SimulationWorkerMain.run()
+            // `SIZER_FUSED_OP=0` runs a separate `op` before `ac`, as before (for side-by-side measurements).
+            let status = SimulationWorkerMain.run(fuseOperatingPoint: ProcessInfo.processInfo.environment["SIZER_FUSED_OP"] != "0")
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -1,7 +1,9 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
 import SizerTestSupport
+import SpiceDeck
 import Testing
 
 /// What the alter plan understands, what it refuses, and where it leaves a design to `reset`.
@@ -22,7 +24,7 @@ import Testing
                        "alter @ibias[dc]", "alter @vsupply[dc]", "alter @vinp[dc]"] {
             #expect(plan.targets.contains(target), "missing \(target)")
         }
-        #expect(plan.targets.allSatisfy(AlterPlan.isSafeTarget))
+        #expect(plan.targets.allSatisfy(WorkerWire.isSafeAlterTarget))
         #expect(Set(plan.covers).isSuperset(of: circuit.space.names + [circuit.spec.supply.param]))
     }
 
@@ -96,11 +98,11 @@ import Testing
     }
 
     @Test func unsafeTargetsAreRefused() {
-        #expect(AlterPlan.isSafeTarget("alter @m.xm1.msky130_fd_pr__nfet_01v8[w]"))
-        #expect(!AlterPlan.isSafeTarget("alter @m.xm1[w]; shell rm -rf /"))
-        #expect(!AlterPlan.isSafeTarget("shell @a[b]"))
-        #expect(!AlterPlan.isSafeTarget("alter @a[b] = 3"))
-        #expect(!AlterPlan.isSafeTarget("alter @[w]"))
+        #expect(WorkerWire.isSafeAlterTarget("alter @m.xm1.msky130_fd_pr__nfet_01v8[w]"))
+        #expect(!WorkerWire.isSafeAlterTarget("alter @m.xm1[w]; shell rm -rf /"))
+        #expect(!WorkerWire.isSafeAlterTarget("shell @a[b]"))
+        #expect(!WorkerWire.isSafeAlterTarget("alter @a[b] = 3"))
+        #expect(!WorkerWire.isSafeAlterTarget("alter @[w]"))
     }
 
     @Test func expressionsEvaluateInNumparamsArithmetic() throws {

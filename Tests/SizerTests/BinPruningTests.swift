@@ -1,6 +1,7 @@
 @testable import Circuits
 import SizerCore
 import SizerTestSupport
+@testable import SpiceDeck
 import Testing
 
 /// The fast path must really prune: equality tests alone would also pass if every bin were kept.

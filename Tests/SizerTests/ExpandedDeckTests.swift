@@ -1,7 +1,9 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerCore
 import SizerTestSupport
+import SpiceDeck
 import Testing
 import WorkerPool
 

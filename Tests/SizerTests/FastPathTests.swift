@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import SizerCore
 import SizerTestSupport
+import SpiceDeck
 import Testing
 
 /// The fast path (one loaded deck, `alterparam` + `reset`) must equal a fresh full load.

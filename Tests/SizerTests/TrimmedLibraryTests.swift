@@ -1,8 +1,10 @@
 import Circuits
 import Evaluation
 import Foundation
+import SimulationWire
 import SizerCore
 import SizerTestSupport
+import SpiceDeck
 import Testing
 import WorkerPool
 

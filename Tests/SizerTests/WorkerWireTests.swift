@@ -1,6 +1,8 @@
 import Circuits
 import Foundation
+import SimulationWire
 import SizerTestSupport
+import SpiceDeck
 @testable import SpiceEngine
 import Testing
 

@@ -1,3 +1,5 @@
+import Circuits
+
 /// A SKY130 deck written the way ngspice's front end leaves it: subcircuits expanded, expressions
 /// replaced by their values, `.param` cards gone, and only each device's own model bin.
 ///

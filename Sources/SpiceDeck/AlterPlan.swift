@@ -1,4 +1,6 @@
+import Circuits
 import Foundation
+import SimulationWire
 
 /// How to move a loaded deck to another design with `alter`/`altermod` instead of `alterparam`
 /// + `reset`, and when that is exact.
@@ -22,12 +24,8 @@ public struct AlterPlan: Sendable {
     /// Top-level parameters whose changes the targets carry; others (process corner) need `reset`.
     public let covers: [String]
 
-    /// The per-design values: one per target, and per FET the index of its bin in the library
-    /// (-1 in expanded decks for a device near a bin edge, whose size the deck's key then fixes).
-    public struct Design: Sendable, Equatable, Codable {
-        public var values: [Double]
-        public var bins: [Int]
-    }
+    /// The per-design values, in the form the worker wire carries them.
+    public typealias Design = AlterDesign
 
     private enum Quantity: Sendable {
         /// A top-level expression (a passive's value, a source's DC value).
@@ -182,7 +180,7 @@ public struct AlterPlan: Sendable {
                 if depends(lower) { return nil }
             }
         }
-        guard targets.allSatisfy(Self.isSafeTarget) else { return nil }
+        guard targets.allSatisfy(WorkerWire.isSafeAlterTarget) else { return nil }
         var globals: [String: [String: Double]] = [:]
         var expandedCards: [String: [String: [ExpandedDeck.ResolvedCard?]]] = [:]
         for (process, values) in processCorners {
@@ -213,21 +211,6 @@ public struct AlterPlan: Sendable {
         self.lines = lines
         self.libraryOptions = libraryOptions
         self.expandedCards = expandedCards
-    }
-
-    /// Command prefixes the worker may run: `alter @` or `altermod @`, then a device name and a
-    /// parameter in brackets, nothing else.
-    public static func isSafeTarget(_ target: String) -> Bool {
-        let body: Substring
-        if target.hasPrefix("alter @") { body = target.dropFirst("alter @".count) }
-        else if target.hasPrefix("altermod @") { body = target.dropFirst("altermod @".count) }
-        else { return false }
-        guard let open = body.firstIndex(of: "["), body.last == "]" else { return false }
-        let device = body[..<open], key = body[body.index(after: open)..<body.index(before: body.endIndex)]
-        func plain(_ s: Substring, dots: Bool) -> Bool {
-            !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || (dots && $0 == ".")) }
-        }
-        return plain(device, dots: true) && plain(key, dots: false)
     }
 
     /// The values and bins of one design at one corner (`params`: every top-level parameter the

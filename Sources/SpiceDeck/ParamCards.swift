@@ -1,3 +1,5 @@
+import Circuits
+
 /// Reading SPICE cards the way the alter plan needs them: continuation lines joined, `;` comments
 /// dropped, and `name = value` assignments split out (a value is a `{}` expression, a `''`
 /// expression or one token).

@@ -1,3 +1,4 @@
+import Circuits
 import Foundation
 import SizerCore
 import Synchronization
@@ -109,9 +110,24 @@ public enum WorkerWire {
 
     /// The worker runs alter targets as commands: nothing but `alter @device[parameter]` is sent or taken.
     private static func checkAlterTargets(_ part: CircuitPart) throws {
-        if let unsafe = part.alterTargets.first(where: { !AlterPlan.isSafeTarget($0) }) {
+        if let unsafe = part.alterTargets.first(where: { !isSafeAlterTarget($0) }) {
             throw MalformedRequest(description: "refusing alter target '\(unsafe)'")
         }
+    }
+
+    /// Command prefixes the worker may run: `alter @` or `altermod @`, then a device name and a
+    /// parameter in brackets, nothing else.
+    public static func isSafeAlterTarget(_ target: String) -> Bool {
+        let body: Substring
+        if target.hasPrefix("alter @") { body = target.dropFirst("alter @".count) }
+        else if target.hasPrefix("altermod @") { body = target.dropFirst("altermod @".count) }
+        else { return false }
+        guard let open = body.firstIndex(of: "["), body.last == "]" else { return false }
+        let device = body[..<open], key = body[body.index(after: open)..<body.index(before: body.endIndex)]
+        func plain(_ s: Substring, dots: Bool) -> Bool {
+            !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || (dots && $0 == ".")) }
+        }
+        return plain(device, dots: true) && plain(key, dots: false)
     }
 
     public static func encode(_ response: SimulationResponse) throws -> [UInt8] {
@@ -279,6 +295,6 @@ extension SimulationPoint: JSONWritable, JSONReadable {
         guard let corner, let params else { throw reader.missing("corner or params") }
         self.init(corner: corner, params: params, deck: deck)
         self.deckKey = deckKey
-        if let bins, let values { alter = AlterPlan.Design(values: values, bins: bins) }
+        if let bins, let values { alter = AlterDesign(values: values, bins: bins) }
     }
 }

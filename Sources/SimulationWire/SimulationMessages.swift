@@ -1,3 +1,4 @@
+import Circuits
 import SizerCore
 
 /// What the parent sends a simulation worker: one design at one or more corners.
@@ -46,7 +47,7 @@ public struct SimulationPoint: Codable, Sendable {
     /// deck holds the values of the first point with this key; the others are put in by `alter`.
     public var deckKey: String?
     /// The values and bins of this point under the request's alter plan; nil when it has none.
-    public var alter: AlterPlan.Design?
+    public var alter: AlterDesign?
 
     public init(corner: Corner, params: [ParamValue], deck: [String]? = nil) {
         self.corner = corner
