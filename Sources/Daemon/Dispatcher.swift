@@ -8,11 +8,15 @@ public actor ConnectionSession {
     /// TCP connections must authenticate with the token in `hello` first.
     public private(set) var authenticated: Bool
     let requiredToken: String?
+    /// Circuits this connection has registered (`circuits.register` caps it).
+    public private(set) var registrations = 0
 
     public init(requiredToken: String?) {
         self.requiredToken = requiredToken
         authenticated = requiredToken == nil
     }
+
+    func countRegistration() { registrations += 1 }
 
     func authenticate(token: String?) -> Bool {
         guard let requiredToken else { return true }
@@ -204,6 +208,7 @@ public struct Dispatcher: Sendable {
         register(CircuitsList.self) { _, _, _ in await service.listCircuits() }
         register(CircuitsDescribe.self) { params, _, _ in try await service.describe(params) }
         register(CircuitsTargets.self) { params, _, _ in try await service.targets(params) }
+        register(CircuitsRegister.self) { params, session, _ in try await service.register(params, session: session) }
         register(Eval.self) { params, _, _ in try await service.eval(params) }
         register(JobsSubmit.self) { params, _, _ in try await service.submit(params) }
         register(JobsGet.self) { params, _, _ in try service.job(params.id) }

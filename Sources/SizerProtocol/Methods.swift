@@ -101,6 +101,41 @@ public enum CircuitsDescribe: RPCMethod {
     }
 }
 
+/// Registers a circuit sent inline: its spec (the spec file's JSON object) and netlist text. It is
+/// checked exactly as a spec file is, kept in the run log with its hash (so it survives a restart),
+/// and sized by name like any other circuit. Registering the same spec and netlist again is a no-op.
+public enum CircuitsRegister: RPCMethod {
+    public static let name = "circuits.register"
+    public struct Params: Codable, Sendable {
+        /// The spec file's JSON object; its `netlist` field, if any, is not read.
+        public var spec: JSONValue
+        /// The netlist template's text.
+        public var netlist: String
+        public init(spec: JSONValue, netlist: String) {
+            self.spec = spec
+            self.netlist = netlist
+        }
+    }
+    public struct Result: Codable, Sendable, Hashable {
+        public var name: String
+        public var specHash: String
+        /// False when this circuit was registered already (with the same hash).
+        public var created: Bool
+        public init(name: String, specHash: String, created: Bool) {
+            self.name = name
+            self.specHash = specHash
+            self.created = created
+        }
+    }
+
+    /// Largest spec (as sent) and netlist accepted.
+    public static let maxSpecBytes = 64 << 10
+    public static let maxNetlistBytes = 256 << 10
+    /// Registrations one connection may make, and circuits the run log may hold.
+    public static let maxPerConnection = 32
+    public static let maxRegistered = 1000
+}
+
 /// The spec targets of a circuit's train or test split, with each target's position in its range.
 public enum CircuitsTargets: RPCMethod {
     public static let name = "circuits.targets"
@@ -557,7 +592,7 @@ public enum PoliciesGet: RPCMethod {
 /// Every method the daemon serves, for `hello` and the docs.
 public enum MethodNames {
     public static let all = [
-        Hello.name, CircuitsList.name, CircuitsDescribe.name, CircuitsTargets.name, Eval.name,
+        Hello.name, CircuitsList.name, CircuitsDescribe.name, CircuitsTargets.name, CircuitsRegister.name, Eval.name,
         JobsSubmit.name, JobsGet.name, JobsList.name, JobsCancel.name, JobsHistory.name, JobsWatch.name, JobsReplay.name,
         AgentClaim.name, AgentHeartbeat.name, AgentEvaluate.name, AgentFinish.name,
         PoliciesSave.name, PoliciesGet.name,

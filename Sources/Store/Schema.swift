@@ -10,6 +10,9 @@ enum Schema {
         migrator.registerMigration("v2: jobs.kind allows benchmark in every database") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: circuits registered over the socket") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -199,5 +202,17 @@ enum Schema {
         ALTER TABLE jobs_v2 RENAME TO jobs;
         CREATE INDEX jobs_by_status ON jobs(status, id);
         PRAGMA legacy_alter_table = OFF;
+        """
+
+    /// Circuits sent inline with `circuits.register`: spec and netlist text, so they load again
+    /// after a restart. One row per name; a name keeps its hash.
+    static let v3 = """
+        CREATE TABLE registered_circuits (
+            name TEXT PRIMARY KEY,
+            spec_hash TEXT NOT NULL,
+            spec_json TEXT NOT NULL,
+            netlist TEXT NOT NULL,
+            registered_at REAL NOT NULL
+        );
         """
 }

@@ -336,6 +336,41 @@ public final class Store: Sendable {
         }
     }
 
+    // MARK: Registered circuits
+
+    /// Keeps a registered circuit; true if it is new, false if the same name and hash were kept
+    /// already. Throws `conflict` for a name kept with another hash, and `invalid` past `limit`.
+    public func register(_ circuit: RegisteredCircuit, limit: Int) throws -> Bool {
+        try write { db in
+            if let known = try RegisteredCircuit.fetchOne(db, sql: "SELECT * FROM registered_circuits WHERE name = ?",
+                                                          arguments: [circuit.name]) {
+                guard known.specHash == circuit.specHash else {
+                    throw StoreError(.conflict, "circuit '\(circuit.name)' is registered with another spec or netlist (hash \(known.specHash)); register the new one under another name")
+                }
+                return false
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM registered_circuits") ?? 0
+            guard count < limit else {
+                throw StoreError(.invalid, "the run log holds \(count) registered circuits, the most it takes")
+            }
+            try db.execute(sql: """
+                INSERT INTO registered_circuits (name, spec_hash, spec_json, netlist, registered_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [circuit.name, circuit.specHash, circuit.specJSON, circuit.netlist, Self.now()])
+            return true
+        }
+    }
+
+    public func registeredCircuit(named name: String) throws -> RegisteredCircuit? {
+        try read { db in
+            try RegisteredCircuit.fetchOne(db, sql: "SELECT * FROM registered_circuits WHERE name = ?", arguments: [name])
+        }
+    }
+
+    /// Every registered circuit, by name.
+    public func registeredCircuits() throws -> [RegisteredCircuit] {
+        try read { db in try RegisteredCircuit.fetchAll(db, sql: "SELECT * FROM registered_circuits ORDER BY name") }
+    }
+
     // MARK: Policies
 
     public func savePolicy(_ policy: PolicyRecord) throws -> Int64 {

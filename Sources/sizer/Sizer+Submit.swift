@@ -11,7 +11,10 @@ extension Sizer {
         @OptionGroup var connection: ConnectionOptions
 
         @Option(help: "Circuit name (see `sizer circuits`).")
-        var circuit: String
+        var circuit: String?
+
+        @Option(help: "A spec file of your own: sends it and its netlist to the daemon (circuits.register), then sizes it.")
+        var spec: String?
 
         @Option(help: "Optimizer: tlgrpo, grpo, bo or random.")
         var optimizer: String
@@ -35,6 +38,7 @@ extension Sizer {
         var corners: String = "nominal"
 
         func validate() throws {
+            guard (circuit == nil) != (spec == nil) else { throw ValidationError("give one of --circuit and --spec") }
             guard budget > 0 else { throw ValidationError("--budget must be positive") }
             if let group, group <= 0 { throw ValidationError("--group must be positive") }
             if target != nil && testTarget != nil { throw ValidationError("--target excludes --test-target") }
@@ -44,6 +48,14 @@ extension Sizer {
         func run() async throws {
             try reportingErrors {
                 let client = try connection.connect()
+                var circuit = self.circuit ?? ""
+                if let spec {
+                    let registered = try client.call(CircuitsRegister.self, try SpecUpload.params(specPath: spec))
+                    circuit = registered.name
+                    if !connection.json {
+                        print("circuit \(registered.name) \(registered.created ? "registered" : "already registered") (hash \(registered.specHash))")
+                    }
+                }
                 var targets: [SpecTarget]?
                 if let target {
                     let describe = try client.call(CircuitsDescribe.self, .init(circuit: circuit))
@@ -91,5 +103,31 @@ enum TargetOverrides {
             targets[index].target = value
         }
         return targets
+    }
+}
+
+/// A spec file and its netlist as `circuits.register` takes them. The netlist is found as Sizer
+/// finds it for a spec folder: `../netlists/NAME` beside the spec's folder, or an absolute path.
+enum SpecUpload {
+    static func params(specPath: String) throws -> CircuitsRegister.Params {
+        guard let data = FileManager.default.contents(atPath: specPath) else {
+            throw ValidationError("cannot read --spec \(specPath)")
+        }
+        let spec: JSONValue
+        do {
+            spec = try SizerJSON.decoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ValidationError("--spec \(specPath) is not valid JSON: \(error)")
+        }
+        guard case .object(let object) = spec, case .string(let netlist)? = object["netlist"] else {
+            throw ValidationError("--spec \(specPath) must be a spec file with a \"netlist\" name")
+        }
+        let netlistPath = netlist.hasPrefix("/") ? netlist
+            : URL(fileURLWithPath: specPath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("netlists").appendingPathComponent(netlist).path
+        guard let text = try? String(contentsOfFile: netlistPath, encoding: .utf8) else {
+            throw ValidationError("cannot read the netlist \(netlistPath) that --spec \(specPath) names")
+        }
+        return CircuitsRegister.Params(spec: spec, netlist: text)
     }
 }

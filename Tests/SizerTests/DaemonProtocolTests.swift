@@ -224,7 +224,7 @@ import Testing
             let final = try client.call(JobsWatch.self, JobID(id: job.id)) { note in
                 if note.method == WatchStarted.method {
                     signal.yield(try WireCoding.decode(WatchStarted.self, from: note.params))
-                } else {
+                } else if note.method == TurnEvent.method {
                     events.append(try WireCoding.decode(TurnEvent.self, from: note.params))
                 }
             }
